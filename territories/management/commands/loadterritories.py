@@ -1,0 +1,27 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from territories.services import reference_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge le référentiel officiel des territoires (régions, départements, "
+        "intercommunalités, communes) et les Territoires d'industrie de la première phase. "
+        "Une seconde exécution ne modifie rien."
+    )
+
+    def handle(self, *args, **options):
+        started = time.perf_counter()
+        report = reference_load()
+        elapsed = time.perf_counter() - started
+        if options["verbosity"] >= 1:
+            for kind in report.created:
+                self.stdout.write(
+                    f"{kind}: {report.created[kind]} créés, {report.updated[kind]} modifiés"
+                    + (f", {report.obsolete[kind]} obsolètes" if report.obsolete.get(kind) else "")
+                )
+            self.stdout.write(f"alias créés : {report.aliases_created}")
+            message = "Référentiel chargé" if report.changed else "Référentiel déjà à jour"
+            self.stdout.write(self.style.SUCCESS(f"{message} en {elapsed:.1f} s."))

@@ -1,0 +1,70 @@
+"""The official reference shipped with the project, and the aliases derived from it.
+
+``load_reference_file()`` reads territories/data/reference.json.gz (built by
+scripts/build_reference.py from Etalab's "découpage administratif" 6.0.0 and the ANCT list of
+first-phase Territoires d'industrie; see territories/data/README.md). ``derived_aliases()`` is pure:
+it computes the usual forms a text may use for an intercommunalité.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from territories.naming import acronym, expand_legal_form, name_key, short_name
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+REFERENCE_FILE = DATA_DIR / "reference.json.gz"
+CURATED_ALIASES_FILE = DATA_DIR / "aliases.csv"
+
+
+@dataclass(frozen=True)
+class AliasRow:
+    kind: str  # territory kind
+    code: str  # official code of the territory
+    name: str
+    alias_kind: str  # acronym, usual, long, former
+
+
+def load_reference_file(path: Path = REFERENCE_FILE) -> dict:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def load_curated_aliases(path: Path = CURATED_ALIASES_FILE) -> list[AliasRow]:
+    """Usual names no rule can derive ("Métropole de Valenciennes", former intercommunalités)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return [
+            AliasRow(row["kind"], row["code"], row["alias"].strip(), row["alias_kind"])
+            for row in rows
+        ]
+
+
+def derived_aliases(data: dict) -> list[AliasRow]:
+    """Spelled-out legal forms, usual short names and acronyms of intercommunalités.
+
+    A short name that is also the name of a commune or département ("CU de Dunkerque" ->
+    "Dunkerque") is left out: the text means the place, not the intercommunalité. Acronyms
+    shared by several intercommunalités ("CCPO") are kept: the importer resolves them by context.
+    """
+    place_keys = {name_key(c[1]) for c in data["communes"]}
+    place_keys |= {name_key(d[1]) for d in data["departements"]}
+    place_keys |= {name_key(r[1]) for r in data["regions"]}
+    rows: list[AliasRow] = []
+    for code, name, _legal_form, _population, _members in data["epcis"]:
+        long_name = expand_legal_form(name)
+        if long_name != name:
+            rows.append(AliasRow("epci", code, long_name, "long"))
+        usual = short_name(name)
+        if usual and len(name_key(usual)) >= 4 and name_key(usual) not in place_keys:
+            rows.append(AliasRow("epci", code, usual, "usual"))
+        letters = acronym(long_name)
+        if len(letters) >= 3:
+            rows.append(AliasRow("epci", code, letters, "acronym"))
+    for code, name in data["former_communes"]:
+        rows.append(AliasRow("commune", code, name, "former"))
+    return rows

@@ -1,0 +1,310 @@
+"""Services that write territories, organisations and Territoire d'industrie labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from territories.models import (
+    AliasSource,
+    EpciLegalForm,
+    IndustryLabel,
+    LabelPhase,
+    Territory,
+    TerritoryAlias,
+    TerritoryKind,
+)
+from territories.naming import fold, name_key, slug_base
+from territories.reference import derived_aliases, load_curated_aliases, load_reference_file
+
+BATCH_SIZE = 2000
+
+
+@dataclass
+class ReferenceLoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    obsolete: dict[str, int] = field(default_factory=dict)
+    aliases_created: int = 0
+    links_changed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            any(self.created.values())
+            or any(self.updated.values())
+            or any(self.obsolete.values())
+            or self.aliases_created
+            or self.links_changed
+        )
+
+
+class SlugAllocator:
+    """Readable unique slugs: the first free candidate, in the order given."""
+
+    def __init__(self, taken: set[str]):
+        self.taken = taken
+
+    def allocate(self, *candidates: str) -> str:
+        for candidate in candidates:
+            if candidate and candidate not in self.taken:
+                self.taken.add(candidate)
+                return candidate
+        base, n = candidates[-1], 2
+        while f"{base}-{n}" in self.taken:
+            n += 1
+        self.taken.add(f"{base}-{n}")
+        return f"{base}-{n}"
+
+
+def _departement_of_commune(code: str) -> str:
+    return code[:3] if code.startswith("97") else code[:2]
+
+
+class _KindSync:
+    """Create or update the reference rows of one kind, in bulk, keyed on the official code."""
+
+    def __init__(self, kind: str, fields: list[str], slugs: SlugAllocator, report):
+        self.kind = kind
+        self.fields = fields
+        self.slugs = slugs
+        self.report = report
+        self.foreign_keys = {"region", "departement", "epci"} & set(fields)
+        self.existing = {t.code: t for t in Territory.objects.filter(kind=kind, code__isnull=False)}
+
+    def sync(self, rows: dict[str, dict], slug_candidates) -> dict[str, Territory]:
+        to_create, to_update = [], []
+        for code, values in rows.items():
+            # Foreign keys are compared by id so that an unchanged run loads no related row.
+            values = {
+                (f"{name}_id" if name in self.foreign_keys else name): (
+                    value.pk if isinstance(value, Territory) else value
+                )
+                for name, value in values.items()
+            }
+            values["normalized_name"] = fold(values["name"])
+            territory = self.existing.get(code)
+            if territory is None:
+                territory = Territory(
+                    kind=self.kind,
+                    code=code,
+                    slug=self.slugs.allocate(*slug_candidates(code, values)),
+                    is_reference=True,
+                    **values,
+                )
+                to_create.append(territory)
+                self.existing[code] = territory
+                continue
+            values.update(is_reference=True, is_obsolete=False)
+            changed = [name for name, value in values.items() if getattr(territory, name) != value]
+            if changed:
+                for name in changed:
+                    setattr(territory, name, values[name])
+                to_update.append(territory)
+        Territory.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+        if to_update:
+            Territory.objects.bulk_update(
+                to_update,
+                [*self.fields, "normalized_name", "is_reference", "is_obsolete", "updated_at"],
+                batch_size=BATCH_SIZE,
+            )
+        gone = [t.pk for code, t in self.existing.items() if code not in rows and not t.is_obsolete]
+        if gone:
+            # The reference never deletes: a territory that left the official list is obsolete.
+            Territory.objects.filter(pk__in=gone).update(is_obsolete=True)
+        self.report.created[self.kind] = len(to_create)
+        self.report.updated[self.kind] = len(to_update)
+        self.report.obsolete[self.kind] = len(gone)
+        return {code: self.existing[code] for code in rows}
+
+
+def _sync_m2m(through, left: str, right: str, wanted: set[tuple[int, int]], scope_ids) -> int:
+    """Make the pairs of a many-to-many table for the rows ``scope_ids`` equal to ``wanted``."""
+    existing = set(through.objects.filter(**{f"{left}__in": scope_ids}).values_list(left, right))
+    missing = wanted - existing
+    extra = existing - wanted
+    through.objects.bulk_create(
+        [through(**{left: a, right: b}) for a, b in missing], batch_size=BATCH_SIZE
+    )
+    for a, b in extra:
+        through.objects.filter(**{left: a, right: b}).delete()
+    return len(missing) + len(extra)
+
+
+@transaction.atomic
+def reference_load(*, data: dict | None = None) -> ReferenceLoadReport:
+    """Load the official territories and first-phase labels; a second run changes nothing."""
+    data = data if data is not None else load_reference_file()
+    report = ReferenceLoadReport()
+    slugs = SlugAllocator(set(Territory.objects.values_list("slug", flat=True)))
+
+    regions = _KindSync(TerritoryKind.REGION, ["name"], slugs, report).sync(
+        {code: {"name": name} for code, name in data["regions"]},
+        lambda code, v: [slug_base(v["name"]), f"{slug_base(v['name'])}-region"],
+    )
+    departements = _KindSync(TerritoryKind.DEPARTEMENT, ["name", "region"], slugs, report).sync(
+        {
+            code: {"name": name, "region": regions[region]}
+            for code, name, region in data["departements"]
+        },
+        lambda code, v: [slug_base(v["name"]), f"{slug_base(v['name'])}-{code.lower()}"],
+    )
+
+    commune_departement = {c[0]: _departement_of_commune(c[0]) for c in data["communes"]}
+    epci_rows, epci_departements, commune_epci = {}, {}, {}
+    for code, name, legal_form, population, members in data["epcis"]:
+        weights: dict[str, int] = {}
+        for member in members:
+            commune_epci[member] = code
+            dep = commune_departement[member]
+            weights[dep] = weights.get(dep, 0) + 1
+        main = max(sorted(weights), key=weights.get) if weights else None
+        epci_departements[code] = set(weights)
+        epci_rows[code] = {
+            "name": name,
+            "legal_form": legal_form if legal_form in EpciLegalForm.values else "",
+            "population": population,
+            "departement": departements[main] if main else None,
+            "region": departements[main].region_id if main else None,
+        }
+    epcis = _KindSync(
+        TerritoryKind.EPCI,
+        ["name", "legal_form", "population", "departement", "region"],
+        slugs,
+        report,
+    ).sync(epci_rows, lambda code, v: [slug_base(v["name"]), f"{slug_base(v['name'])}-{code}"])
+
+    commune_rows = {}
+    for code, name, dep, population in data["communes"]:
+        departement = departements[dep]
+        epci_code = commune_epci.get(code)
+        commune_rows[code] = {
+            "name": name,
+            "population": population,
+            "departement": departement,
+            "region": departement.region_id,
+            "epci": epcis[epci_code] if epci_code else None,
+        }
+    communes = _KindSync(
+        TerritoryKind.COMMUNE,
+        ["name", "population", "departement", "region", "epci"],
+        slugs,
+        report,
+    ).sync(
+        commune_rows,
+        lambda code, v: [
+            f"{slug_base(v['name'])}-{_departement_of_commune(code).lower()}",
+            f"{slug_base(v['name'])}-{code.lower()}",
+        ],
+    )
+
+    # The EPT of the Métropole du Grand Paris are groupings of communes with a SIREN.
+    epts = _KindSync(TerritoryKind.GROUPING, ["name"], slugs, report).sync(
+        {code: {"name": name} for code, name, _members in data["epts"]},
+        lambda code, v: [slug_base(v["name"]), f"{slug_base(v['name'])}-{code}"],
+    )
+
+    report.links_changed += _sync_m2m(
+        Territory.departements.through,
+        "from_territory_id",
+        "to_territory_id",
+        {
+            (epcis[code].pk, departements[dep].pk)
+            for code, deps in epci_departements.items()
+            for dep in deps
+        },
+        [t.pk for t in epcis.values()],
+    )
+    report.links_changed += _sync_m2m(
+        Territory.members.through,
+        "from_territory_id",
+        "to_territory_id",
+        {(epts[code].pk, communes[m].pk) for code, _name, members in data["epts"] for m in members},
+        [t.pk for t in epts.values()],
+    )
+
+    by_kind = {
+        TerritoryKind.REGION: regions,
+        TerritoryKind.DEPARTEMENT: departements,
+        TerritoryKind.EPCI: epcis,
+        TerritoryKind.COMMUNE: communes,
+        TerritoryKind.GROUPING: epts,
+    }
+    report.aliases_created = _load_aliases(by_kind, data)
+    _load_first_phase_labels(data, by_kind, regions, report)
+    return report
+
+
+def _load_aliases(by_kind, data) -> int:
+    existing = set(TerritoryAlias.objects.values_list("territory_id", "normalized"))
+    to_create = []
+    for row in [*derived_aliases(data), *load_curated_aliases()]:
+        territory = by_kind[row.kind].get(row.code)
+        if territory is None:
+            raise ValueError(f"aliases: no {row.kind} with code {row.code} for {row.name!r}")
+        key = name_key(row.name)
+        if not key or key == territory.normalized_name or (territory.pk, key) in existing:
+            continue
+        existing.add((territory.pk, key))
+        to_create.append(
+            TerritoryAlias(
+                territory=territory,
+                name=row.name,
+                normalized=key,
+                kind=row.alias_kind,
+                source=AliasSource.REFERENCE,
+            )
+        )
+    TerritoryAlias.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    return len(to_create)
+
+
+def _load_first_phase_labels(data, by_kind, regions, report) -> None:
+    existing = {label.code: label for label in IndustryLabel.objects.filter(code__isnull=False)}
+    taken = set(IndustryLabel.objects.values_list("slug", flat=True))
+    label_slugs = SlugAllocator(taken)
+    created = updated = 0
+    wanted_members, scope = set(), []
+    for code, name, members, perimeter in data["industry_labels"]:
+        region = regions.get(code.split("-")[1][:2])
+        label = existing.get(code)
+        values = {
+            "name": name,
+            "phase": LabelPhase.FIRST,
+            "region": region,
+            "perimeter": perimeter,
+            "normalized_name": name_key(name),
+            "is_reference": True,
+        }
+        if label is None:
+            label = IndustryLabel.objects.create(
+                code=code,
+                slug=label_slugs.allocate(slug_base(name), f"{slug_base(name)}-{code}"),
+                **values,
+            )
+            created += 1
+        elif label.edited_at is None:
+            changed = {k: v for k, v in values.items() if getattr(label, k) != v}
+            if changed:
+                for key, value in changed.items():
+                    setattr(label, key, value)
+                label.save()
+                updated += 1
+        elif label.perimeter != perimeter:
+            # Editors own the name and members of a label; the official perimeter stays current.
+            label.perimeter = perimeter
+            label.save(update_fields=["perimeter", "updated_at"])
+            updated += 1
+        if label.edited_at is None:
+            scope.append(label.pk)
+            wanted_members |= {(label.pk, by_kind[kind][member].pk) for kind, member in members}
+    report.created["industry_label"] = created
+    report.updated["industry_label"] = updated
+    report.links_changed += _sync_m2m(
+        IndustryLabel.territories.through, "industrylabel_id", "territory_id", wanted_members, scope
+    )
+
+
+def reference_is_loaded() -> bool:
+    return Territory.objects.filter(kind=TerritoryKind.REGION, is_reference=True).exists()
