@@ -110,6 +110,15 @@ class Article(models.Model):
         help_text=_("Un import ne modifie plus un article qu'un éditeur a modifié."),
     )
     reviewed_at = models.DateTimeField(_("vérifié le"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vérifié par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     territories = models.ManyToManyField(
         Territory,
         verbose_name=_("territoires"),
@@ -152,6 +161,7 @@ class Article(models.Model):
         verbose_name_plural = _("articles")
         ordering = ["-published_on", "-created_at"]
         get_latest_by = "published_on"
+        permissions = [("publish_article", _("Peut publier ou dépublier un article"))]
         indexes = [
             models.Index(fields=["status", "-published_on"], name="article_status_date_idx"),
         ]
