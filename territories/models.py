@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from territories.naming import fold, name_key
+from territories.naming import fold, name_key, organisation_key
 
 
 class TerritoryKind(models.TextChoices):
@@ -264,7 +264,7 @@ class Organisation(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.normalized_name = name_key(self.name) or fold(self.name)
+        self.normalized_name = organisation_key(self.name) or fold(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -298,7 +298,7 @@ class OrganisationAlias(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.normalized = name_key(self.name) or fold(self.name)
+        self.normalized = organisation_key(self.name) or fold(self.name)
         super().save(*args, **kwargs)
 
 

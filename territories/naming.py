@@ -110,3 +110,24 @@ def slug_base(text: str, max_length: int = 80) -> str:
     if len(slug) <= max_length:
         return slug
     return slug[:max_length].rsplit("-", 1)[0]
+
+
+# Spelled-out names of bodies and the acronym everybody uses for them.
+ORGANISATION_EXPANSIONS = {
+    "chambre de commerce et d industrie": "cci",
+    "chambre des metiers et de l artisanat": "cma",
+    "chambre de metiers et de l artisanat": "cma",
+}
+
+
+def organisation_key(name: str) -> str:
+    """Key under which two spellings of one organisation meet.
+
+    "Chambre de Commerce et d'Industrie Artois" and "CCI Artois" give the same key; so do
+    "Réseau Initiative Pays de Saint-Omer" and "Initiative Pays de Saint-Omer".
+    """
+    folded = fold(name)
+    for long_form, short in ORGANISATION_EXPANSIONS.items():
+        folded = re.sub(rf"\b{long_form}\b", short, folded)
+    folded = re.sub(r"^(?:association|reseau|groupe|societe|entreprise|ste)\s+", "", folded)
+    return name_key(folded)

@@ -1,0 +1,316 @@
+"""Organisations and people named in a text.
+
+Candidates come from the shape of French news writing: a head word that is part of a name
+("CCI Artois", "Réseau Initiative …"), a noun that introduces one ("l'association …",
+"les sociétés X et Y", "parmi lesquelles A, B ou C"), an acronym defined in brackets
+("Porte du Hainaut Commerce (PHC)"), or an organisation the database already knows.
+People are kept only when the text gives them a role ("Olivier Gacquerre, président de …").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from news.ingest.lexicon import (
+    COMMON_ACRONYMS,
+    NOT_NAMES,
+    ORGANISATION_HEADS,
+    ORGANISATION_INTRODUCERS,
+    ORGANISATION_OF_INTRODUCERS,
+    PERSON_ROLES,
+)
+from territories.naming import fold, name_key, organisation_key
+
+_UPPER = "A-ZÀ-ÖØ-Ý"
+_LOWER = "a-zà-öø-ÿ"
+_CAP_WORD = rf"(?:[{_UPPER}][\w’'&.-]*[\w&]|[{_UPPER}]|[0-9]+[{_UPPER}][\w-]*)"
+_CONNECTOR = r"(?:de la|de l['’]|d['’]|de|du|des|la|le|les|l['’]|et|&|en|sur|aux|au)"
+_PROPER_RE = re.compile(
+    rf"(?<!\w)(?:{_CAP_WORD})(?:(?:[ \t]+|[ \t]+{_CONNECTOR}[ \t]*)(?:{_CAP_WORD}))*"
+)
+_ACRONYM_AFTER_RE = re.compile(r"^\s*\(([A-Z][A-Za-z0-9&]{1,9})\)")
+_ENUMERATION_CUE_RE = re.compile(
+    r"(?:parmi lesquel(?:le)?s|parmi eux|parmi elles|dont|notamment|comme|tels? que|telles? que)"
+    r"\s*,?\s*$",
+    re.I,
+)
+_COMPANY_CONTEXT_RE = re.compile(r"entreprises?|soci[ée]t[ée]s?|industriel|PME|groupes?", re.I)
+
+_FIRST_NAME = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
+_LAST_NAME = rf"(?:(?:Le|La|De|Du|Van|Von|de|du|d['’])\s?)?[{_UPPER}][{_LOWER}{_UPPER}'’-]+"
+_PERSON = rf"(?P<name>{_FIRST_NAME}(?:\s+{_LAST_NAME}){{1,2}})"
+_ROLE = "(?i:" + "|".join(re.escape(r) for r in sorted(PERSON_ROLES, key=len, reverse=True)) + ")"
+_NAME_THEN_ROLE_RE = re.compile(
+    rf"(?<!\w){_PERSON},[ \t]+(?:(?i:le|la|l['’]|son|sa|notre)\s+)?"
+    rf"(?P<role>{_ROLE}\b[^,.;:«»()\n]*)"
+)
+_ROLE_THEN_NAME_RE = re.compile(
+    rf"(?:\b(?:son|sa|leur|le|la|l['’]|notre)\s+)(?P<role>{_ROLE}\b[^,.;:«»()\n]{{0,80}}?),"
+    rf"[ \t]+{_PERSON}(?=\s*[,.;)]|\s+(?:et|a|ont|qui|s['’]|de)\b)"
+)
+_ROLE_LIST_RE = re.compile(
+    rf"\b(?:les|des)\s+(?P<role>ministres|élus|dirigeants|présidents|maires)\s+"
+    rf"(?P<names>{_FIRST_NAME}\s+{_LAST_NAME}(?:\s+{_LAST_NAME})?"
+    rf"(?:\s*,\s*{_FIRST_NAME}\s+{_LAST_NAME}(?:\s+{_LAST_NAME})?)*"
+    rf"\s+et\s+{_FIRST_NAME}\s+{_LAST_NAME}(?:\s+{_LAST_NAME})?)"
+)
+
+
+@dataclass(frozen=True)
+class OrganisationMention:
+    name: str
+    kind: str
+    acronym: str
+    matched_text: str
+    rule: str
+    confidence: float
+    known_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    name: str
+    role: str
+    matched_text: str
+
+
+def _heads() -> list[tuple[str, str, bool]]:
+    return sorted(
+        ((head, kind, included) for head, (kind, included) in ORGANISATION_HEADS.items()),
+        key=lambda item: len(item[0]),
+        reverse=True,
+    )
+
+
+_HEADS = _heads()
+
+
+def _head_of(folded: str) -> tuple[str, str] | None:
+    for head, kind, _included in _HEADS:
+        if folded == head or folded.startswith(f"{head} "):
+            return head, kind
+    return None
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"^(?:l['’]|la |le |les )", "", name.strip(' ,.;:«»"“”'))
+    return name.strip()
+
+
+def _trim_trailing_connectors(name: str) -> str:
+    return re.sub(rf"\s+{_CONNECTOR}\s*$", "", name).strip()
+
+
+class ActorFinder:
+    """Finds organisations and people. ``known`` maps organisation keys to their ids."""
+
+    def __init__(self, known: dict[str, int] | None = None, known_acronyms=None, is_place=None):
+        self.known = known or {}
+        self.known_acronyms = known_acronyms or {}
+        # Tells whether a word is a territory's name: "Scot Lille Métropole" is no company.
+        self.is_place = is_place or (lambda key: False)
+
+    def people(self, text: str) -> list[PersonMention]:
+        found: dict[str, PersonMention] = {}
+
+        def add(name: str, role: str, matched: str):
+            name = " ".join(name.split())
+            first = fold(name.split()[0])
+            if first in NOT_NAMES or _head_of(fold(name)):
+                return
+            role = " ".join(role.split()).strip(" ,")
+            if fold(name) not in found:
+                found[fold(name)] = PersonMention(name=name, role=role[:300], matched_text=matched)
+
+        for match in _ROLE_LIST_RE.finditer(text):
+            for name in re.split(r"\s*,\s*|\s+et\s+", match.group("names")):
+                add(name, match.group("role").rstrip("s"), match.group(0))
+        for match in _NAME_THEN_ROLE_RE.finditer(text):
+            add(match.group("name"), match.group("role"), match.group(0))
+        for match in _ROLE_THEN_NAME_RE.finditer(text):
+            add(match.group("name"), match.group("role"), match.group(0))
+        return list(found.values())
+
+    def organisations(
+        self,
+        text: str,
+        *,
+        place_spans: list[tuple[int, int]],
+        person_names: set[str],
+    ) -> list[OrganisationMention]:
+        """Organisation mentions; spans already read as territories are not organisations."""
+        found: dict[str, OrganisationMention] = {}
+
+        def overlaps_place(start: int, end: int) -> bool:
+            return any(start < p_end and p_start < end for p_start, p_end in place_spans)
+
+        def covered_by_place(start: int, end: int) -> bool:
+            return any(p_start <= start and end <= p_end for p_start, p_end in place_spans)
+
+        def add(name, kind, rule, confidence, matched, acronym=""):
+            name = _trim_trailing_connectors(_clean_name(name))
+            key = organisation_key(name)
+            if not key or len(name) < 2:
+                return
+            if fold(name) in person_names or fold(name.split()[0]) in NOT_NAMES:
+                return
+            if name.upper() == name and name in COMMON_ACRONYMS:
+                return
+            known_id = self.known.get(key) or self.known_acronyms.get(name)
+            previous = found.get(key)
+            if previous and previous.confidence >= confidence:
+                if acronym and not previous.acronym:
+                    found[key] = OrganisationMention(
+                        previous.name,
+                        previous.kind,
+                        acronym,
+                        previous.matched_text,
+                        previous.rule,
+                        previous.confidence,
+                        previous.known_id,
+                    )
+                return
+            found[key] = OrganisationMention(
+                name=name,
+                kind=kind,
+                acronym=acronym or (previous.acronym if previous else ""),
+                matched_text=matched[:300],
+                rule=rule,
+                confidence=confidence,
+                known_id=known_id,
+            )
+
+        for match in _PROPER_RE.finditer(text):
+            start, end = match.start(), match.end()
+            name = match.group(0)
+            if covered_by_place(start, end):
+                continue
+            after = text[end:]
+            acronym_match = _ACRONYM_AFTER_RE.match(after)
+            acronym = acronym_match.group(1) if acronym_match else ""
+            before = text[max(0, start - 60) : start]
+            before_words = fold(before).split()
+            folded = fold(name)
+            head = _head_of(folded)
+            # A head word that is part of the name: "CCI Artois", "Banque des Territoires".
+            if head and (folded != head[0] or head[0] in {"medef", "cpme", "bpifrance", "ademe"}):
+                if overlaps_place(start, end) and not folded.startswith(head[0] + " "):
+                    continue
+                add(name, head[1], "head", 0.85, name, acronym)
+                continue
+            introducer = self._introducer(before_words)
+            if introducer:
+                kind = (
+                    ORGANISATION_INTRODUCERS.get(introducer)
+                    or ORGANISATION_OF_INTRODUCERS[introducer]
+                )
+                plural = introducer.endswith("s") and introducer not in {"locaux"}
+                if introducer in {"association", "l association"} and name:
+                    # "l'association Y croire pour agir": the name runs to the punctuation.
+                    tail = re.match(r"^[^,.;:()«»\n]{0,60}", text[start:])
+                    name = tail.group(0).strip() if tail else name
+                parts = re.split(r"\s+et\s+|\s*,\s*|\s+ou\s+", name) if plural else [name]
+                for part in parts:
+                    position = text.find(part, start)
+                    # "l'usine PSA de Trémery": the place ends the phrase, not the name.
+                    for p_start, _p_end in place_spans:
+                        if position < p_start < position + len(part):
+                            part = _trim_trailing_connectors(text[position:p_start])
+                    if part and not covered_by_place(position, position + len(part)):
+                        add(part, kind, "introducer", 0.75, name, acronym if part == name else "")
+                continue
+            if acronym and acronym not in COMMON_ACRONYMS and not overlaps_place(start, end):
+                if len(name.split()) >= 2 or name.isupper():
+                    add(name, "other", "acronym", 0.7, f"{name} ({acronym})", acronym)
+                continue
+            if _ENUMERATION_CUE_RE.search(before) and _COMPANY_CONTEXT_RE.search(
+                text[max(0, start - 160) : start]
+            ):
+                self._enumeration(text, start, add, overlaps_place)
+                continue
+            key = organisation_key(name)
+            if key in self.known or name in self.known_acronyms:
+                add(name, "other", "known", 0.9, name)
+                continue
+            words = name.split()
+            if before_words and before_words[-1] in NOT_ORGANISATION_CUES:
+                continue
+            if (
+                2 <= len(words) <= 4
+                and all(w[:1].isupper() for w in words)
+                and not overlaps_place(start, end)
+                and not any(self.is_place(name_key(w)) for w in words)
+                and fold(words[0]) not in NOT_NAMES
+                and not self._sentence_initial(text, start)
+            ):
+                add(name, "other", "proper-noun", 0.5, name)
+        # A name cut by the scrape ("président d'Initiative Pays de…") is the start of another.
+        keys = list(found)
+        return [
+            mention
+            for key, mention in found.items()
+            if not any(other != key and other.startswith(f"{key} ") for other in keys)
+        ]
+
+    @staticmethod
+    def _sentence_initial(text: str, start: int) -> bool:
+        before = text[:start].rstrip(' «"“')
+        return not before or before[-1] in ".!?\n:…"
+
+    @staticmethod
+    def _introducer(before_words: list[str]) -> str | None:
+        for size in (2, 1):
+            if len(before_words) >= size:
+                candidate = " ".join(before_words[-size:])
+                if candidate in ORGANISATION_INTRODUCERS:
+                    return candidate
+        # "du consortium européen Euratex": one adjective between noun and name.
+        if len(before_words) >= 2 and before_words[-2] in ORGANISATION_INTRODUCERS:
+            if before_words[-1].endswith(("en", "ne", "al", "ais", "aise", "ois", "oise")):
+                return before_words[-2]
+        # "les locaux du Symevad", "le siège de la …", "président d'…".
+        if len(before_words) >= 2 and before_words[-1] in {"du", "de", "d", "des", "la", "l"}:
+            for size in (3, 2):
+                if len(before_words) >= size and before_words[-size] in ORGANISATION_OF_INTRODUCERS:
+                    return before_words[-size]
+        return None
+
+    def _enumeration(self, text, start, add, overlaps_place):
+        """ "parmi lesquelles, Peignage Dumortier, Dickson, ou Subremat": each is a company."""
+        tail = re.match(r"^[^.;:()]{0,200}", text[start:]).group(0)
+        for part in re.split(r"\s*,\s*(?:ou\s+|et\s+)?|\s+(?:et|ou)\s+", tail):
+            part = part.strip()
+            if not part or not part[:1].isupper():
+                break
+            words = part.split()
+            if len(words) > 4 or not all(
+                w[:1].isupper() or w in {"de", "du", "des"} for w in words
+            ):
+                break
+            position = text.find(part, start)
+            if not overlaps_place(position, position + len(part)):
+                add(part, "company", "enumeration", 0.75, tail)
+
+
+# Nouns after which a capitalised name is a project or an event, not an organisation.
+NOT_ORGANISATION_CUES = frozenset(
+    {
+        "projet",
+        "programme",
+        "plan",
+        "label",
+        "dispositif",
+        "operation",
+        "salon",
+        "festival",
+        "prix",
+        "trophee",
+        "trophees",
+        "loi",
+        "strategie",
+        "appel",
+        "rencontres",
+        "forum",
+    }
+)

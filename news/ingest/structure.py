@@ -1,0 +1,391 @@
+"""From a scraped page to article parts: chrome removed, digest briefs split, title found.
+
+The rules read the shape of the page (short lines around long paragraphs, repeated lines,
+teaser cards, related-article blocks), not the wording of one site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from news.ingest.lexicon import (
+    CHROME_LINES,
+    CHROME_PREFIXES,
+    PUBLISHER_SIGNATURES,
+    RELATED_BLOCK_HEADINGS,
+    SECTION_HEADINGS,
+)
+from territories.naming import fold
+
+_TERMINAL_RE = re.compile(r"[.!?…]\s*[»\"”)]?$|\.\.\.$")
+_BULLET_RE = re.compile(r"^(?:[•·▪◦●■►*]|-|–|—)\s+")
+_CREDIT_RE = re.compile(
+    r"(?:[—–-]\s*(?:photos?|crédits?(?: photo)?|illustration|image)\s*:)"
+    r"|(?:^\s*(?:photos?|crédits?(?: photo)?|illustration)\s*:)"
+    r"|(?:©|\(c\)\s|\bstock\.adobe\.com\b|\bshutterstock\b|\bgetty ?images\b|\bistock\b)"
+    r"|(?:(?:^|\s)D\.\s?R\.?\s*$)",
+    re.IGNORECASE,
+)
+_IMAGE_WORDS_RE = re.compile(r"\b(?:scaled|jpe?g|png|webp|gabarit|dsc\d*|img_?\d*|e\d{9,})\b", re.I)
+# Markup of a teaser card glued to the next element: "Territoires d'industrieUne stratégie…".
+_GLUED_CARD_RE = re.compile(
+    r"[a-zà-ÿ]{3}(?:Une|Un|Actualités?|Article|Lire|Publié|Voir|Découvrir|Communiqué|"
+    r"Agenda|Événement|Dossier|Vidéo|Podcast|Interview)\b"
+)
+_READ_MORE_RE = re.compile(r"lire la suite|en savoir plus|lire l'article", re.I)
+_PUBLISHED_BY_RE = re.compile(r"^publi[ée]e? le\b.*?\bpar\s+(.+)$", re.I)
+_DATE_LINE_RE = re.compile(
+    r"^(?:(?:publi[ée]e?|mis en ligne|mise à jour|mis à jour)\s+le\s+)?"
+    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
+    r"(?:\d{1,2}(?:er)?\s+\w+\.?\s+\d{4}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
+    r"(?:\s*(?:à|-)\s*\d{1,2}\s*[h:]\s*\d{0,2})?\s*$",
+    re.I,
+)
+_SENTENCE_RE = re.compile(r"(?<=[.!?…])\s+(?=[«\"“A-ZÀ-ÖØ-Ý0-9])")
+
+MIN_PARAGRAPH_WORDS = 8
+CAPTION_MAX_CHARS = 250
+LONG_LINE = 160
+TITLE_MAX_CHARS = 180
+
+
+@dataclass
+class Block:
+    text: str
+    kind: str  # "paragraph", "bullet" or "short"
+
+
+@dataclass
+class RawItem:
+    """One article's parts before entity extraction."""
+
+    position: int
+    title: str
+    kicker: str
+    lead: str
+    body_blocks: list[tuple[str, str]]  # ("heading" | "paragraph" | "list", text)
+    header_lines: list[str] = field(default_factory=list)  # kept for entities, not shown
+    date_lines: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def body(self) -> str:
+        parts = []
+        for kind, text in self.body_blocks:
+            parts.append(f"## {text}" if kind == "heading" else text)
+        return "\n\n".join(parts)
+
+    @property
+    def text(self) -> str:
+        """Everything the reader sees, in order."""
+        return "\n".join(part for part in [self.kicker, self.title, self.lead, self.body] if part)
+
+
+@dataclass
+class Page:
+    items: list[RawItem]
+    tags: list[str]
+    publisher: str
+    is_digest: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def _word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def _is_paragraph(line: str) -> bool:
+    if len(line) >= LONG_LINE:
+        return True
+    return bool(_TERMINAL_RE.search(line)) and _word_count(line) >= MIN_PARAGRAPH_WORDS
+
+
+def _tag_line(line: str) -> list[str] | None:
+    """ "Nord # Industrie # Collectivités territoriales" -> its tags."""
+    if "#" not in line:
+        return None
+    parts = [part.strip(" #") for part in re.split(r"\s*#\s*", line)]
+    parts = [part for part in parts if part]
+    if len(parts) < 2 and not line.lstrip().startswith("#"):
+        return None
+    if any(_word_count(part) > 5 for part in parts):
+        return None
+    return parts
+
+
+def _is_alt_text(line: str) -> bool:
+    """Image file names and alt texts: lower-case word salad with numbers, no sentence."""
+    if _TERMINAL_RE.search(line) or not line[:1].islower():
+        return False
+    return bool(_IMAGE_WORDS_RE.search(line) or re.search(r"\b\d+\b.*\b\d+\b$", line))
+
+
+def _is_chrome(line: str, folded: str) -> bool:
+    if not folded:
+        return True
+    if folded in CHROME_LINES or folded.startswith(CHROME_PREFIXES):
+        return True
+    if _CREDIT_RE.search(line):
+        return True
+    if _is_alt_text(line):
+        return True
+    if _GLUED_CARD_RE.search(line) and not _is_paragraph(line):
+        return True
+    return False
+
+
+def _publisher_from(lines: list[str]) -> str:
+    for line in lines:
+        match = _PUBLISHED_BY_RE.match(line)
+        if match:
+            return match.group(1).strip(" .")
+    folded_page = " ".join(fold(line) for line in lines)
+    for signature, name in PUBLISHER_SIGNATURES.items():
+        if f" {signature} " in f" {folded_page} ":
+            return name
+    return ""
+
+
+def clean_lines(text: str) -> tuple[list[str], list[str], list[str]]:
+    """Remove chrome: returns (content lines, tags, all original non-blank lines)."""
+    raw_lines = [line for line in text.split("\n") if line.strip()]
+    tags: list[str] = []
+    kept: list[str] = []
+    seen_paragraph = False
+    for index, line in enumerate(raw_lines):
+        folded = fold(line)
+        line_tags = _tag_line(line)
+        if line_tags:
+            tags.extend(tag for tag in line_tags if tag not in tags)
+            continue
+        if folded in RELATED_BLOCK_HEADINGS:
+            if seen_paragraph:
+                break  # the rest of the page lists other articles
+            continue
+        if _READ_MORE_RE.match(line):
+            # "Lire la suite": the paragraph just before was the teaser of another article.
+            if kept and kept[-1].rstrip().endswith(("…", "...")):
+                kept.pop()
+            continue
+        if _READ_MORE_RE.search(line) and line.rstrip().lower().endswith(("suite", "plus")):
+            continue
+        if _is_chrome(line, folded):
+            continue
+        if _PUBLISHED_BY_RE.match(line):
+            continue
+        # A line printed twice in a row is an image caption, both times.
+        neighbours = raw_lines[index - 1 : index] + raw_lines[index + 1 : index + 2]
+        if len(line) <= CAPTION_MAX_CHARS and any(fold(n) == folded for n in neighbours):
+            continue
+        kept.append(line)
+        seen_paragraph = seen_paragraph or _is_paragraph(line)
+    # A line already seen earlier is a repeated title, caption or teaser card.
+    unique, seen = [], set()
+    for line in kept:
+        folded = fold(line)
+        if folded in seen:
+            continue
+        seen.add(folded)
+        unique.append(line)
+    return unique, tags, raw_lines
+
+
+def _blocks(lines: list[str]) -> list[Block]:
+    blocks = []
+    for line in lines:
+        if _BULLET_RE.match(line):
+            blocks.append(Block(_BULLET_RE.sub("", line), "bullet"))
+        elif _is_paragraph(line):
+            blocks.append(Block(line, "paragraph"))
+        else:
+            blocks.append(Block(line, "short"))
+    return blocks
+
+
+def _is_date_line(line: str) -> bool:
+    return bool(_DATE_LINE_RE.match(line))
+
+
+def _is_headline(line: str) -> bool:
+    words = _word_count(line)
+    if words < 3 or words > 30 or len(line) > TITLE_MAX_CHARS:
+        return False
+    if _is_date_line(line):
+        return False
+    return not line.rstrip().endswith((".", ":", ";", ","))
+
+
+def split_sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_RE.split(text) if part.strip()]
+
+
+def _derive_title(paragraph: str) -> str:
+    sentence = split_sentences(paragraph)[0].rstrip(" .")
+    if len(sentence) <= TITLE_MAX_CHARS:
+        return sentence
+    cut = sentence[:TITLE_MAX_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return f"{cut}…"
+
+
+def _trim_cut_word(text: str) -> tuple[str, bool]:
+    """A scrape that stops mid-sentence ("Les travaux devraient se term"): mark the cut."""
+    stripped = text.rstrip()
+    if _TERMINAL_RE.search(stripped) or stripped.endswith((":", "»", '"', ")")):
+        return text, stripped.endswith(("…", "..."))
+    words = stripped.split(" ")
+    if len(words) > 3:
+        stripped = " ".join(words[:-1]).rstrip(" ,;:")
+    return f"{stripped}…", True
+
+
+def _body_blocks(blocks: list[Block]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for block in blocks:
+        if block.kind == "bullet":
+            if out and out[-1][0] == "list":
+                out[-1] = ("list", f"{out[-1][1]}\n- {block.text}")
+            else:
+                out.append(("list", f"- {block.text}"))
+        elif block.kind == "paragraph":
+            out.append(("paragraph", block.text))
+        else:
+            out.append(("heading", block.text.rstrip(" :")))
+    # A heading with nothing after it heads nothing.
+    while out and out[-1][0] == "heading":
+        out.pop()
+    return out
+
+
+def _single_article(blocks: list[Block], *, ends_file: bool) -> RawItem | None:
+    first = next((i for i, b in enumerate(blocks) if b.kind != "short"), None)
+    if first is None:
+        return None
+    last = max(i for i, b in enumerate(blocks) if b.kind != "short")
+    header = [b.text for b in blocks[:first]]
+    content = blocks[first : last + 1]
+
+    date_lines = [line for line in header if _is_date_line(line)]
+    header = [line for line in header if line not in date_lines]
+    notes: list[str] = []
+    title_index = next((i for i in range(len(header) - 1, -1, -1) if _is_headline(header[i])), None)
+    kicker, extras = "", []
+    if title_index is not None:
+        title = header[title_index]
+        before = header[:title_index]
+        after = header[title_index + 1 :]
+        if before:
+            kicker = before[-1]
+            extras.extend(before[:-1])
+        if after:
+            if not kicker and _word_count(after[0]) <= 6:
+                kicker = after[0]
+                extras.extend(after[1:])
+            else:
+                extras.extend(after)
+    else:
+        title = ""
+        if header:
+            kicker = header[-1]
+            extras.extend(header[:-1])
+
+    lead_block = content[0]
+    rest = content[1:]
+    if not title:
+        title = _derive_title(lead_block.text)
+        notes.append("Titre déduit de la première phrase : à vérifier.")
+    lead = lead_block.text if lead_block.kind == "paragraph" else ""
+    if not lead:
+        rest = content
+    body = _body_blocks(rest)
+    truncated = False
+    # Only a page whose scrape stops inside the article text can have a word cut at the end.
+    if ends_file and body and body[-1][0] in ("paragraph", "list"):
+        text, truncated = _trim_cut_word(body[-1][1])
+        body[-1] = (body[-1][0], text)
+    elif ends_file and lead and not body:
+        lead, truncated = _trim_cut_word(lead)
+    if truncated:
+        notes.append("Le texte source est coupé à la fin.")
+    return RawItem(
+        position=0,
+        title=title,
+        kicker=kicker,
+        lead=lead,
+        body_blocks=body,
+        header_lines=extras,
+        date_lines=date_lines,
+        notes=notes,
+        truncated=truncated,
+    )
+
+
+_KICKER_MAX_WORDS = 8
+
+
+def _brief(position: int, paragraph: str) -> RawItem:
+    """One brief of a digest: "Kicker. First sentence as title. The rest as lead…"."""
+    sentences = split_sentences(paragraph)
+    kicker = ""
+    if (
+        len(sentences) > 1
+        and _word_count(sentences[0]) <= _KICKER_MAX_WORDS
+        and not re.search(r"\d", sentences[0])
+    ):
+        kicker = sentences.pop(0).rstrip(" .")
+    title = sentences.pop(0) if sentences else kicker
+    if _word_count(title) < 4 and kicker:
+        # "Ébloui." or "Ça y est !" opens the text: the kicker is the better title.
+        sentences.insert(0, title)
+        title, kicker = kicker, ""
+    title = title.rstrip(" .")
+    if len(title) > TITLE_MAX_CHARS:
+        # The lead keeps the whole text: a shortened title loses nothing.
+        sentences.insert(0, title)
+        title = _derive_title(title)
+    lead = " ".join(sentences)
+    notes = []
+    truncated = paragraph.rstrip().endswith(("…", "..."))
+    if truncated:
+        notes.append("Brève tronquée par la source (« … ») : texte complet à rechercher.")
+    return RawItem(
+        position=position,
+        title=title,
+        kicker=kicker,
+        lead=lead,
+        body_blocks=[],
+        notes=notes,
+        truncated=truncated,
+    )
+
+
+def _is_digest(blocks: list[Block]) -> bool:
+    """Several independent teasers: most paragraphs cut with "…", no headline above them."""
+    paragraphs = [b for b in blocks if b.kind == "paragraph"]
+    if len(paragraphs) < 3:
+        return False
+    cut = sum(1 for b in paragraphs if b.text.rstrip().endswith(("…", "...")))
+    first = next(i for i, b in enumerate(blocks) if b.kind == "paragraph")
+    has_headline = any(_is_headline(b.text) for b in blocks[:first])
+    return cut >= 3 and cut * 2 >= len(paragraphs) and not has_headline
+
+
+def segment(text: str) -> Page:
+    lines, tags, raw_lines = clean_lines(text)
+    publisher = _publisher_from(raw_lines)
+    blocks = _blocks(lines)
+    if _is_digest(blocks):
+        items = []
+        for block in blocks:
+            if block.kind == "short" and (
+                fold(block.text) in SECTION_HEADINGS or _word_count(block.text) <= 3
+            ):
+                continue  # a section header of the digest
+            if block.kind == "short":
+                continue
+            items.append(_brief(len(items), block.text))
+        return Page(items=items, tags=tags, publisher=publisher, is_digest=True)
+    ends_file = bool(lines) and bool(raw_lines) and lines[-1] == raw_lines[-1]
+    item = _single_article(blocks, ends_file=ends_file)
+    return Page(items=[item] if item else [], tags=tags, publisher=publisher, is_digest=False)
