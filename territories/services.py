@@ -5,17 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from territories.models import (
+    AliasKind,
     AliasSource,
     EpciLegalForm,
     IndustryLabel,
     LabelPhase,
+    Organisation,
+    OrganisationAlias,
     Territory,
     TerritoryAlias,
     TerritoryKind,
 )
-from territories.naming import fold, name_key, slug_base
+from territories.naming import fold, name_key, organisation_key, slug_base
 from territories.reference import derived_aliases, load_curated_aliases, load_reference_file
 
 BATCH_SIZE = 2000
@@ -308,3 +312,153 @@ def _load_first_phase_labels(data, by_kind, regions, report) -> None:
 
 def reference_is_loaded() -> bool:
     return Territory.objects.filter(kind=TerritoryKind.REGION, is_reference=True).exists()
+
+
+# Editors' curation ------------------------------------------------------------------------
+
+
+def _save_with_history(instance, *, user, reason: str = "") -> None:
+    # simple-history attributes the change to ``_history_user`` when there is no request.
+    instance._history_user = user
+    if reason:
+        instance._change_reason = reason[:100]
+    instance.save()
+
+
+def organisation_mark_edited(*, organisation: Organisation, user) -> Organisation:
+    """Save an organisation an editor changed: imports no longer overwrite it."""
+    organisation.edited_at = timezone.now()
+    _save_with_history(organisation, user=user)
+    return organisation
+
+
+def industry_label_mark_edited(*, label: IndustryLabel, user) -> IndustryLabel:
+    """Save a label an editor changed: the reference loader keeps its name and members."""
+    label.edited_at = timezone.now()
+    _save_with_history(label, user=user)
+    return label
+
+
+@dataclass
+class OrganisationMergeReport:
+    survivor: Organisation
+    removed: list[str] = field(default_factory=list)
+    links_moved: int = 0
+    links_merged: int = 0
+    aliases_added: int = 0
+    rejections_moved: int = 0
+
+
+FILLABLE_ORGANISATION_FIELDS = ("acronym", "website", "description", "home_territory")
+
+
+@transaction.atomic
+def organisation_merge(*, survivor: Organisation, others, user) -> OrganisationMergeReport:
+    """Merge duplicate organisations into ``survivor``.
+
+    Every article link and alias of the others moves to the survivor (an article linked to
+    several of them keeps one link, confirmed if any was), their names and acronyms become
+    aliases so that the importer resolves them to the survivor, empty fields of the survivor
+    are filled from theirs, then they are deleted. The merge is recorded in the admin log and
+    in each organisation's history.
+    """
+    # Imported here: news depends on territories, not the other way round at import time.
+    from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from news.models import ArticleOrganisation, LinkRejection, LinkStatus
+
+    others = [other for other in others if other.pk != survivor.pk]
+    report = OrganisationMergeReport(survivor=survivor)
+    if not others:
+        return report
+    other_ids = [other.pk for other in others]
+
+    # Article links: move, or fold into the survivor's link to the same article.
+    kept = {link.article_id: link for link in survivor.article_links.all()}
+    links = ArticleOrganisation.objects.filter(organisation_id__in=other_ids).order_by(
+        "status", "-confidence", "pk"
+    )  # "confirmed" sorts before "suggested": the best link of each article comes first
+    for link in links:
+        existing = kept.get(link.article_id)
+        if existing is None:
+            link.organisation = survivor
+            link.save(update_fields=["organisation"])
+            kept[link.article_id] = link
+            report.links_moved += 1
+        else:
+            if link.status == LinkStatus.CONFIRMED and existing.status != LinkStatus.CONFIRMED:
+                existing.status = LinkStatus.CONFIRMED
+                existing.save(update_fields=["status"])
+            link.delete()
+            report.links_merged += 1
+
+    # Rejections: an editor's "not this organisation" on an article still holds after the
+    # merge, unless the survivor is linked to that article.
+    content_type = ContentType.objects.get_for_model(Organisation)
+    rejected = set(
+        LinkRejection.objects.filter(content_type=content_type, object_id=survivor.pk).values_list(
+            "article_id", flat=True
+        )
+    )
+    for rejection in LinkRejection.objects.filter(
+        content_type=content_type, object_id__in=other_ids
+    ):
+        if rejection.article_id in rejected or rejection.article_id in kept:
+            rejection.delete()
+        else:
+            rejection.object_id = survivor.pk
+            rejection.save(update_fields=["object_id"])
+            rejected.add(rejection.article_id)
+            report.rejections_moved += 1
+
+    # Aliases: the others' aliases, names and acronyms now designate the survivor.
+    known = {survivor.normalized_name, *survivor.aliases.values_list("normalized", flat=True)}
+
+    def add_alias(name: str, kind: str) -> None:
+        key = organisation_key(name) or fold(name)
+        if key and key not in known:
+            OrganisationAlias.objects.create(organisation=survivor, name=name, kind=kind)
+            known.add(key)
+            report.aliases_added += 1
+
+    for alias in OrganisationAlias.objects.filter(organisation_id__in=other_ids).order_by("pk"):
+        add_alias(alias.name, alias.kind)
+    for other in others:
+        add_alias(other.name, AliasKind.USUAL)
+        if other.acronym:
+            add_alias(other.acronym, AliasKind.ACRONYM)
+        for name in FILLABLE_ORGANISATION_FIELDS:
+            if not getattr(survivor, name) and getattr(other, name):
+                setattr(survivor, name, getattr(other, name))
+
+    names = ", ".join(other.name for other in others)
+    reason = f"Fusion : {names}"
+    user_id = getattr(user, "pk", None)
+    if user_id is not None:
+        LogEntry.objects.log_actions(
+            user_id=user_id,
+            queryset=others,
+            action_flag=DELETION,
+            change_message=f"Fusionnée dans « {survivor.name} » (n° {survivor.pk})",
+        )
+    for other in others:
+        other._history_user = user
+        other._change_reason = f"Fusionnée dans {survivor.name}"[:100]
+        report.removed.append(other.name)
+        other.delete()
+
+    survivor.edited_at = timezone.now()
+    _save_with_history(survivor, user=user, reason=reason)
+    if user_id is not None:
+        LogEntry.objects.log_actions(
+            user_id=user_id,
+            queryset=[survivor],
+            action_flag=CHANGE,
+            change_message=(
+                f"{reason} ({report.links_moved} lien(s) d'article déplacé(s), "
+                f"{report.aliases_added} alias ajouté(s))"
+            ),
+            single_object=True,
+        )
+    return report
