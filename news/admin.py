@@ -1,89 +1,344 @@
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+"""The editors' back-office for articles, their automatic links and the import history.
 
+Writes go through ``news.services.curation``; this module only wires them to the admin.
+"""
+
+import json
+import operator
+from functools import reduce
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.postgres.search import SearchQuery
+from django.db import connections
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+from taggit.models import Tag
+
+from news.admin_forms import AddTagForm, LinkReviewForm, LinkReviewFormSet
 from news.models import (
     Article,
     ArticleIndustryLabel,
     ArticleOrganisation,
     ArticlePerson,
     ArticleTerritory,
+    FileOutcome,
     ImportFileResult,
     ImportRun,
     LinkRejection,
+    LinkStatus,
     SourceDocument,
+    TaggedArticle,
 )
+from news.services.curation import (
+    LINK_TARGET_FIELDS,
+    article_add_tags,
+    article_links_confirm,
+    article_mark_edited,
+    article_mark_reviewed,
+    article_publish,
+    article_unpublish,
+    link_confirm,
+    link_create,
+    link_reject,
+)
+from territories.admin_filters import (
+    DepartementScopeFilter,
+    IndustryLabelChoicesMixin,
+    RegionScopeFilter,
+)
+from territories.models import Territory
+from territories.pagination import EstimatedCountPaginator
+
+admin.site.site_header = _("Territoires d'industrie — rédaction")
+admin.site.site_title = _("Rédaction Territoires d'industrie")
+admin.site.index_title = _("Tableau de bord de la rédaction")
+
+MAIN_TERRITORIES_SHOWN = 3
+IMPORT_RUNS_OFFERED = 20
+ADD_TAG_LISTED = 20
+SEARCH_CONFIG = "french_unaccent"
+
+
+# List filters --------------------------------------------------------------------------------
+
+
+def _territory_links_within(territory: Territory) -> Exists:
+    return Exists(
+        ArticleTerritory.objects.filter(
+            article=OuterRef("pk"),
+            territory__in=Territory.objects.within(territory).values("pk"),
+        )
+    )
+
+
+class ArticleRegionFilter(RegionScopeFilter):
+    """Articles about the région, anything inside it, or one of its Territoires d'industrie."""
+
+    def filter_within(self, queryset, territory):
+        labels = ArticleIndustryLabel.objects.filter(
+            article=OuterRef("pk"), label__region=territory
+        )
+        return queryset.filter(_territory_links_within(territory) | Exists(labels))
+
+
+class ArticleDepartementFilter(DepartementScopeFilter):
+    def filter_within(self, queryset, territory):
+        return queryset.filter(_territory_links_within(territory))
+
+
+class ArticleIndustryLabelFilter(IndustryLabelChoicesMixin, admin.SimpleListFilter):
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        label = self.label()
+        if label is None:
+            return queryset.none()
+        return queryset.filter(
+            Exists(ArticleIndustryLabel.objects.filter(article=OuterRef("pk"), label=label))
+        )
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = _("étiquette")
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        tags = Tag.objects.filter(pk__in=TaggedArticle.objects.values("tag_id")).order_by("name")
+        return [(tag.slug, tag.name) for tag in tags]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        tagged = TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag__slug=self.value())
+        return queryset.filter(Exists(tagged))
+
+
+class ImportRunFilter(admin.SimpleListFilter):
+    """The latest imports (any import by its number in the URL: ``?import_run=12``)."""
+
+    title = _("import")
+    parameter_name = "import_run"
+
+    def lookups(self, request, model_admin):
+        runs = ImportRun.objects.filter(dry_run=False).order_by("-started_at")
+        return [(str(run.pk), str(run)) for run in runs[:IMPORT_RUNS_OFFERED]]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if not self.value().isdigit():
+            return queryset.none()
+        return queryset.filter(import_run_id=int(self.value()))
+
+
+def _pending_links_q():
+    return Q(
+        *[
+            Exists(model.objects.filter(article=OuterRef("pk"), status=LinkStatus.SUGGESTED))
+            for model in LINK_TARGET_FIELDS
+        ],
+        _connector=Q.OR,
+    )
+
+
+class PendingLinksFilter(admin.SimpleListFilter):
+    title = _("liens suggérés à vérifier")
+    parameter_name = "pending_links"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Oui")), ("no", _("Non"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(_pending_links_q())
+        if self.value() == "no":
+            return queryset.exclude(_pending_links_q())
+        return queryset
+
+
+# Inlines: the review of automatic links -----------------------------------------------------
 
 
 class LinkInline(admin.TabularInline):
+    """How a link was made (matched text, rule, confidence), confirmed or rejected in place."""
+
+    form = LinkReviewForm
+    formset = LinkReviewFormSet
     extra = 0
-    fields = ["method", "confidence", "matched_text", "status"]
-    readonly_fields = ["method", "confidence", "matched_text"]
+    can_delete = False  # "rejeter" replaces "supprimer": it also records the rejection
+    review_fields = ["matched_text", "method", "confidence_display", "status_display"]
+    readonly_fields = ["matched_text", "method", "confidence_display", "status_display"]
+    target_field: str
+
+    def get_fields(self, request, obj=None):
+        fields = [*self.editable_fields(), *self.review_fields]
+        if self.has_change_permission(request, obj):
+            fields.append("confirm")
+        if self.has_delete_permission(request, obj):
+            fields.append("reject")
+        return fields
+
+    def editable_fields(self):
+        return [self.target_field]
+
+    def get_queryset(self, request):
+        # Suggested links first ("suggested" sorts after "confirmed"), least confident first.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(self.target_field)
+            .order_by("-status", "confidence", "pk")
+        )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.can_confirm = self.has_change_permission(request, obj)
+        formset.can_reject = self.has_delete_permission(request, obj)
+        return formset
+
+    @admin.display(description=_("confiance"))
+    def confidence_display(self, link):
+        if link.pk is None:
+            return "—"
+        return f"{link.confidence:.0%}"
+
+    @admin.display(description=_("état"))
+    def status_display(self, link):
+        if link.pk is None:
+            return "—"
+        colour = "#b45309" if link.status == LinkStatus.SUGGESTED else "#15803d"
+        return format_html(
+            '<strong style="color: {}">{}</strong>', colour, link.get_status_display()
+        )
 
 
 class ArticleTerritoryInline(LinkInline):
     model = ArticleTerritory
-    fields = ["territory", *LinkInline.fields]
+    target_field = "territory"
     autocomplete_fields = ["territory"]
 
 
 class ArticleOrganisationInline(LinkInline):
     model = ArticleOrganisation
-    fields = ["organisation", *LinkInline.fields]
+    target_field = "organisation"
     autocomplete_fields = ["organisation"]
 
 
 class ArticleIndustryLabelInline(LinkInline):
     model = ArticleIndustryLabel
-    fields = ["label", *LinkInline.fields]
+    target_field = "label"
     autocomplete_fields = ["label"]
 
 
 class ArticlePersonInline(LinkInline):
     model = ArticlePerson
-    fields = ["person", "role", *LinkInline.fields]
+    target_field = "person"
     autocomplete_fields = ["person"]
+
+    def editable_fields(self):
+        return [self.target_field, "role"]
+
+
+# Articles ------------------------------------------------------------------------------------
+
+
+def _suggested_count(model) -> Coalesce:
+    counts = (
+        model.objects.filter(article=OuterRef("pk"), status=LinkStatus.SUGGESTED)
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "status", "published_on", "needs_review", "source_file"]
-    list_filter = ["status", "needs_review", "publisher", "import_run"]
-    search_fields = ["title", "lead", "body", "source_file"]
+    list_display = [
+        "title",
+        "status",
+        "published_on",
+        "main_territories",
+        "source_file",
+        "needs_review",
+        "pending_links",
+    ]
+    list_filter = [
+        "status",
+        "needs_review",
+        PendingLinksFilter,
+        ArticleRegionFilter,
+        ArticleDepartementFilter,
+        ArticleIndustryLabelFilter,
+        TagFilter,
+        ImportRunFilter,
+        "publisher",
+        ("edited_at", admin.EmptyFieldListFilter),
+    ]
+    # On PostgreSQL get_search_results() uses the full-text index instead of these.
+    search_fields = ["title", "lead", "body", "source_file", "publisher"]
+    search_help_text = _("Titre, chapô, corps, fichier source ou éditeur de la source.")
     date_hierarchy = "published_on"
+    ordering = ["-published_on", "-id"]
+    list_per_page = 50
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     prepopulated_fields = {"slug": ["title"]}
+    save_on_top = True
     readonly_fields = [
+        "links_summary",
+        "edited_at",
+        "reviewed_at",
+        "reviewed_by",
+        "publisher",
         "source_file",
         "source_position",
-        "source_text",
-        "publisher",
-        "import_run",
+        "import_run_link",
+        "parser_version",
         "content_hash",
-        "edited_at",
+        "source_text_display",
         "created_at",
         "updated_at",
     ]
+    # The change form template puts the link inlines right after the "Liens" fieldset.
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kicker", "lead", "body", "tags"]}),
+        (_("Contenu"), {"fields": ["title", "slug", "kicker", "lead", "body", "tags"]}),
+        (_("Liens"), {"fields": ["links_summary"]}),
         (
             _("Publication"),
-            {"fields": ["status", "published_on", "date_precision", "date_inferred"]},
+            {
+                "fields": [
+                    "status",
+                    ("published_on", "date_precision", "date_inferred"),
+                    "needs_review",
+                    "review_notes",
+                    ("reviewed_at", "reviewed_by"),
+                    "edited_at",
+                ]
+            },
         ),
-        (_("Vérification"), {"fields": ["needs_review", "review_notes"]}),
         (
             _("Provenance"),
             {
                 "classes": ["collapse"],
                 "fields": [
                     "publisher",
-                    "source_file",
-                    "source_position",
-                    "import_run",
+                    ("source_file", "source_position"),
+                    ("import_run_link", "parser_version"),
                     "content_hash",
-                    "source_text",
-                    "edited_at",
-                    "created_at",
-                    "updated_at",
+                    "source_text_display",
+                    ("created_at", "updated_at"),
                 ],
             },
         ),
@@ -94,42 +349,445 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ArticleIndustryLabelInline,
         ArticlePersonInline,
     ]
+    actions = [
+        "publish_articles",
+        "unpublish_articles",
+        "mark_reviewed",
+        "confirm_suggested_links",
+        "add_tag",
+    ]
+
+    # Queries -------------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        # One annotation and one prefetch per page, whatever the page size: no N+1.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                suggested_link_count=reduce(
+                    operator.add, (_suggested_count(model) for model in LINK_TARGET_FIELDS)
+                )
+            )
+            .prefetch_related(
+                Prefetch(
+                    "territory_links",
+                    queryset=ArticleTerritory.objects.select_related("territory").order_by(
+                        "-confidence", "pk"
+                    ),
+                    to_attr="prefetched_territory_links",
+                )
+            )
+        )
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term or connections[queryset.db].vendor != "postgresql":
+            return super().get_search_results(request, queryset, search_term)
+        # ``icontains`` on the body reads every row; the full-text index answers at once.
+        query = SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch")
+        matching = Article.objects.filter(search_vector=query).values("pk")
+        condition = (
+            Q(pk__in=matching) | Q(source_file__icontains=term) | Q(publisher__icontains=term)
+        )
+        return queryset.filter(condition), False
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly.append("status")
+        return readonly
+
+    def has_publish_permission(self, request, obj=None):
+        return request.user.has_perm("news.publish_article")
+
+    # Saving: every save marks the article as the editor's version --------------------------
+
+    def save_model(self, request, obj, form, change):
+        cleared = "needs_review" in form.changed_data and not obj.needs_review
+        article_mark_edited(article=obj, user=request.user, reviewed=cleared)
+
+    def save_formset(self, request, form, formset, change):
+        if isinstance(formset, LinkReviewFormSet):
+            self.save_link_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def save_link_formset(self, request, formset):
+        """Confirm, reject or add links through the services; feed the admin's change log."""
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for link_form in formset.initial_forms:
+            link = link_form.instance
+            data = link_form.cleaned_data
+            if formset.can_reject and data.get("reject"):
+                link_reject(link=link, user=request.user)
+                formset.deleted_objects.append(link)
+                continue
+            changed = [name for name in link_form.changed_data if name not in ("confirm", "reject")]
+            if changed:
+                link_form.save()
+            if formset.can_confirm and data.get("confirm") and link.status != LinkStatus.CONFIRMED:
+                link_confirm(link=link, user=request.user)
+                changed.append("status")
+            if changed:
+                formset.changed_objects.append((link, changed))
+        for link_form in formset.extra_forms:
+            if not link_form.has_changed():
+                continue
+            link = link_form.save(commit=False)
+            link_create(link=link, user=request.user)
+            formset.new_objects.append(link)
+
+    # List columns and read-only fields -----------------------------------------------------
+
+    @admin.display(description=_("territoires"))
+    def main_territories(self, obj):
+        links = getattr(obj, "prefetched_territory_links", [])
+        shown = links[:MAIN_TERRITORIES_SHOWN]
+        names = format_html_join(
+            ", ",
+            "{}{}",
+            (
+                (link.territory, " ?" if link.status == LinkStatus.SUGGESTED else "")
+                for link in shown
+            ),
+        )
+        if len(links) > len(shown):
+            return format_html("{} (+{})", names, len(links) - len(shown))
+        return names or "—"
+
+    @admin.display(description=_("liens à vérifier"), ordering="suggested_link_count")
+    def pending_links(self, obj):
+        return obj.suggested_link_count or ""
+
+    @admin.display(description=_("liens"))
+    def links_summary(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Ajoutez les territoires, organisations et personnes ci-dessous.")
+        pending = obj.suggested_link_count
+        parts = [
+            ngettext(
+                "%(count)d lien suggéré par l'import à confirmer ou rejeter ci-dessous.",
+                "%(count)d liens suggérés par l'import à confirmer ou rejeter ci-dessous.",
+                pending,
+            )
+            % {"count": pending}
+        ]
+        rejections = list(obj.rejections.select_related("content_type").prefetch_related("target"))
+        if rejections:
+            rejected = ", ".join(
+                str(rejection.target or rejection.matched_text) for rejection in rejections
+            )
+            parts.append(
+                _("Liens rejetés (l'import ne les recrée pas) : %(links)s.") % {"links": rejected}
+            )
+        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))
+
+    @admin.display(description=_("import"))
+    def import_run_link(self, obj):
+        if obj.import_run_id is None:
+            return "—"
+        url = reverse("admin:news_importrun_change", args=[obj.import_run_id])
+        return format_html('<a href="{}">{}</a>', url, obj.import_run)
+
+    @admin.display(description=_("texte source brut"))
+    def source_text_display(self, obj):
+        if not obj.source_text:
+            return "—"
+        return format_html(
+            '<pre style="white-space: pre-wrap; max-height: 30em; overflow: auto">{}</pre>',
+            obj.source_text,
+        )
+
+    # Actions -------------------------------------------------------------------------------
+
+    def _log(self, request, articles, message: str) -> None:
+        if articles:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=articles,
+                action_flag=CHANGE,
+                change_message=message,
+            )
+
+    @admin.action(description=_("Publier les articles sélectionnés"), permissions=["publish"])
+    def publish_articles(self, request, queryset):
+        changed = article_publish(articles=queryset, user=request.user)
+        self._log(request, changed, "Publié")
+        self.message_user(
+            request,
+            ngettext("%(count)d article publié.", "%(count)d articles publiés.", len(changed))
+            % {"count": len(changed)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Dépublier les articles sélectionnés"), permissions=["publish"])
+    def unpublish_articles(self, request, queryset):
+        changed = article_unpublish(articles=queryset, user=request.user)
+        self._log(request, changed, "Dépublié")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d article dépublié (repassé en brouillon).",
+                "%(count)d articles dépubliés (repassés en brouillon).",
+                len(changed),
+            )
+            % {"count": len(changed)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Marquer comme vérifiés"), permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        changed = article_mark_reviewed(articles=queryset, user=request.user)
+        self._log(request, changed, "Vérifié")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d article marqué comme vérifié.",
+                "%(count)d articles marqués comme vérifiés.",
+                len(changed),
+            )
+            % {"count": len(changed)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Confirmer tous leurs liens suggérés"), permissions=["change"])
+    def confirm_suggested_links(self, request, queryset):
+        count = article_links_confirm(articles=queryset, user=request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d lien confirmé.", "%(count)d liens confirmés.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Ajouter une étiquette"), permissions=["change"])
+    def add_tag(self, request, queryset):
+        form = AddTagForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            tags = form.cleaned_data["tags"]
+            changed = article_add_tags(articles=queryset, tags=tags, user=request.user)
+            self._log(request, changed, f"Étiquettes ajoutées : {', '.join(tags)}")
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d article étiqueté « %(tags)s ».",
+                    "%(count)d articles étiquetés « %(tags)s ».",
+                    len(changed),
+                )
+                % {"count": len(changed), "tags": ", ".join(tags)},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Ajouter une étiquette"),
+            "opts": self.model._meta,
+            "form": form,
+            "count": queryset.count(),
+            "sample": queryset[:ADD_TAG_LISTED],
+            "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action_name": "add_tag",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/news/article/add_tag.html", context)
+
+
+# Import history: read-only -----------------------------------------------------------------
+
+
+class ReadOnlyAdminMixin:
+    """History is written by the importer only: the admin shows it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ImportFileResultInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ImportFileResult
+    extra = 0
+    fields = ["path", "outcome", "reason", "details_display"]
+    readonly_fields = fields
+
+    @admin.display(description=_("détails"))
+    def details_display(self, obj):
+        return _json_display(obj.details)
+
+
+def _json_display(value):
+    if not value:
+        return "—"
+    return format_html(
+        '<pre style="white-space: pre-wrap; margin: 0">{}</pre>',
+        json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True),
+    )
+
+
+def _outcome_count(outcome: str) -> Count:
+    return Count("files", filter=Q(files__outcome=outcome))
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "status",
+        "triggered_by",
+        "dry_run",
+        "finished_at",
+        "imported_count",
+        "unchanged_count",
+        "skipped_count",
+        "failed_count",
+        "article_count",
+    ]
+    list_filter = ["status", "dry_run", ("started_at", admin.DateFieldListFilter)]
+    search_fields = ["triggered_by", "files__path"]
+    date_hierarchy = "started_at"
+    fields = [
+        "started_at",
+        "finished_at",
+        "triggered_by",
+        "status",
+        "dry_run",
+        "outcome_counts",
+        "articles_link",
+        "options_display",
+        "summary_display",
+    ]
+    readonly_fields = fields
+    inlines = [ImportFileResultInline]
+
+    def get_queryset(self, request):
+        articles = (
+            Article.objects.filter(import_run=OuterRef("pk"))
+            .order_by()
+            .values("import_run")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                imported=_outcome_count(FileOutcome.IMPORTED),
+                unchanged=_outcome_count(FileOutcome.UNCHANGED),
+                skipped=_outcome_count(FileOutcome.SKIPPED),
+                failed=_outcome_count(FileOutcome.FAILED),
+                article_total=Coalesce(Subquery(articles, output_field=IntegerField()), 0),
+            )
+        )
+
+    @admin.display(description=_("importés"), ordering="imported")
+    def imported_count(self, obj):
+        return obj.imported
+
+    @admin.display(description=_("inchangés"), ordering="unchanged")
+    def unchanged_count(self, obj):
+        return obj.unchanged
+
+    @admin.display(description=_("ignorés"), ordering="skipped")
+    def skipped_count(self, obj):
+        return obj.skipped
+
+    @admin.display(description=_("échecs"), ordering="failed")
+    def failed_count(self, obj):
+        return obj.failed
+
+    @admin.display(description=_("articles"), ordering="article_total")
+    def article_count(self, obj):
+        return obj.article_total
+
+    @admin.display(description=_("fichiers"))
+    def outcome_counts(self, obj):
+        files = reverse("admin:news_importfileresult_changelist")
+        rows = [
+            (f"{files}?{urlencode({'run__id__exact': obj.pk, 'outcome__exact': value})}", label, n)
+            for value, label, n in [
+                (FileOutcome.IMPORTED, FileOutcome.IMPORTED.label, obj.imported),
+                (FileOutcome.UNCHANGED, FileOutcome.UNCHANGED.label, obj.unchanged),
+                (FileOutcome.SKIPPED, FileOutcome.SKIPPED.label, obj.skipped),
+                (FileOutcome.FAILED, FileOutcome.FAILED.label, obj.failed),
+            ]
+        ]
+        return format_html_join(" · ", '<a href="{}">{} : {}</a>', rows)
+
+    @admin.display(description=_("articles"))
+    def articles_link(self, obj):
+        url = reverse("admin:news_article_changelist")
+        return format_html(
+            '<a href="{}?{}">{}</a>',
+            url,
+            urlencode({"import_run": obj.pk}),
+            ngettext("%(count)d article", "%(count)d articles", obj.article_total)
+            % {"count": obj.article_total},
+        )
+
+    @admin.display(description=_("options"))
+    def options_display(self, obj):
+        return _json_display(obj.options)
+
+    @admin.display(description=_("bilan"))
+    def summary_display(self, obj):
+        return _json_display(obj.summary)
+
+
+@admin.register(ImportFileResult)
+class ImportFileResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["path", "outcome", "reason", "run"]
+    list_filter = ["outcome", "run"]
+    list_select_related = ["run"]
+    search_fields = ["path", "reason"]
+    fields = ["run", "path", "outcome", "reason", "content_hash", "details_display"]
+    readonly_fields = fields
+
+    @admin.display(description=_("détails"))
+    def details_display(self, obj):
+        return _json_display(obj.details)
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "parser_version", "imported_at", "first_run"]
+    list_filter = ["parser_version"]
+    list_select_related = ["first_run"]
+    search_fields = ["name", "content_hash"]
 
 
 @admin.register(LinkRejection)
 class LinkRejectionAdmin(admin.ModelAdmin):
-    list_display = ["article", "content_type", "object_id", "matched_text", "rejected_at"]
-    list_filter = ["content_type"]
-    search_fields = ["article__title", "matched_text"]
+    """Rejected links; deleting one lets the importer suggest that link again."""
 
-
-class ImportFileResultInline(admin.TabularInline):
-    model = ImportFileResult
-    extra = 0
-    fields = ["path", "outcome", "reason"]
-    readonly_fields = fields
-    can_delete = False
-
-
-@admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "status", "triggered_by", "dry_run", "finished_at"]
-    list_filter = ["status", "dry_run"]
-    search_fields = ["triggered_by", "files__path"]
-    readonly_fields = [
-        "started_at",
-        "finished_at",
-        "triggered_by",
-        "options",
-        "status",
-        "dry_run",
-        "summary",
+    list_display = [
+        "article",
+        "content_type",
+        "target",
+        "matched_text",
+        "rejected_by",
+        "rejected_at",
     ]
-    inlines = [ImportFileResultInline]
+    list_filter = ["content_type", ("rejected_at", admin.DateFieldListFilter)]
+    list_select_related = ["article", "content_type", "rejected_by"]
+    search_fields = ["article__title", "matched_text"]
+    fields = ["article", "content_type", "object_id", "matched_text", "rejected_by", "rejected_at"]
+    readonly_fields = fields
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("target")
 
-@admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
-    list_display = ["name", "parser_version", "imported_at"]
-    list_filter = ["parser_version"]
-    search_fields = ["name", "content_hash"]
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("objet rejeté"))
+    def target(self, obj):
+        return obj.target or "—"

@@ -1,7 +1,28 @@
-from django.contrib import admin
+"""Back-office for territories, organisations, people and Territoire d'industrie labels."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from territories.admin_filters import (
+    TerritoryDepartementFilter,
+    TerritoryIndustryLabelFilter,
+    TerritoryRegionFilter,
+    relevance_ordering,
+    search_tokens,
+    tokens_condition,
+)
+from territories.admin_forms import OrganisationMergeForm
 from territories.models import (
     IndustryLabel,
     Organisation,
@@ -9,7 +30,58 @@ from territories.models import (
     Person,
     Territory,
     TerritoryAlias,
+    TerritoryKind,
 )
+from territories.naming import organisation_key
+from territories.pagination import EstimatedCountPaginator
+from territories.services import (
+    industry_label_mark_edited,
+    organisation_mark_edited,
+    organisation_merge,
+)
+
+# Official data that the reference loader owns on reference rows: editors add aliases instead.
+REFERENCE_FIELDS = [
+    "kind",
+    "code",
+    "name",
+    "slug",
+    "legal_form",
+    "population",
+    "region",
+    "departement",
+    "epci",
+    "departements",
+    "members",
+    "is_obsolete",
+]
+CHILDREN_SHOWN = 200
+
+
+def change_link(obj) -> str:
+    opts = obj._meta
+    url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, obj)
+
+
+def links_list(objects) -> str:
+    return format_html_join(", ", "{}", ((change_link(obj),) for obj in objects))
+
+
+class ReferenceProtectedAdmin(SimpleHistoryAdmin):
+    """Rows loaded from official data (``is_reference``) cannot be deleted, even in bulk."""
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_reference:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # The bulk action already refuses (it asks has_delete_permission for each row): this
+        # guard keeps any other caller from deleting reference rows.
+        if queryset.filter(is_reference=True).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
 
 
 class TerritoryAliasInline(admin.TabularInline):
@@ -19,16 +91,120 @@ class TerritoryAliasInline(admin.TabularInline):
 
 
 @admin.register(Territory)
-class TerritoryAdmin(SimpleHistoryAdmin):
+class TerritoryAdmin(ReferenceProtectedAdmin):
     list_display = ["name", "kind", "code", "departement", "region", "population", "is_reference"]
-    list_filter = ["kind", "is_reference", "is_obsolete", "legal_form"]
-    search_fields = ["name", "normalized_name", "code", "aliases__normalized"]
+    list_filter = [
+        "kind",
+        TerritoryRegionFilter,
+        TerritoryDepartementFilter,
+        TerritoryIndustryLabelFilter,
+        "is_reference",
+        "is_obsolete",
+        "legal_form",
+    ]
+    # The search itself is get_search_results(): accent-insensitive on name, alias and code.
+    search_fields = ["name"]
+    search_help_text = _("Nom, alias ou sigle (sans tenir compte des accents), ou code officiel.")
     list_select_related = ["departement", "region"]
-    readonly_fields = ["is_reference", "created_at", "updated_at"]
+    readonly_fields = ["is_reference", "parents", "children", "created_at", "updated_at"]
     autocomplete_fields = ["region", "departement", "epci", "departements", "members"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [TerritoryAliasInline]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    fieldsets = [
+        (None, {"fields": ["kind", "name", "slug", "code", "legal_form", "population"]}),
+        (
+            _("Rattachements"),
+            {
+                "fields": [
+                    "parents",
+                    "children",
+                    "region",
+                    "departement",
+                    "epci",
+                    "departements",
+                    "members",
+                ]
+            },
+        ),
+        (_("Origine"), {"fields": ["is_reference", "is_obsolete", "created_at", "updated_at"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_reference:
+            readonly += [name for name in REFERENCE_FIELDS if name not in readonly]
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if obj is not None and obj.is_reference:
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        tokens = search_tokens(term)
+        condition = Q(code__iexact=term)
+        if tokens:
+            aliases = TerritoryAlias.objects.filter(tokens_condition("normalized", tokens))
+            condition |= tokens_condition("normalized_name", tokens)
+            condition |= Q(pk__in=aliases.values("territory_id"))
+        queryset = queryset.filter(condition)
+        if ORDER_VAR not in request.GET:
+            # Best match first, unless the editor sorted a column.
+            queryset = relevance_ordering(queryset, term)
+        return queryset, False
+
+    @admin.display(description=_("fait partie de"))
+    def parents(self, obj):
+        if obj.pk is None:
+            return "—"
+        parents = [*obj.ancestors(), *obj.departements.all(), *obj.groupings.all()]
+        labels = list(obj.industry_labels.all())
+        parts = []
+        if parents:
+            parts.append(links_list(dict.fromkeys(parents)))
+        if labels:
+            parts.append(format_html("{} {}", _("Territoire d'industrie :"), links_list(labels)))
+        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts)) or "—"
+
+    @admin.display(description=_("comprend"))
+    def children(self, obj):
+        if obj.pk is None:
+            return "—"
+        changelist = reverse("admin:territories_territory_changelist")
+        match obj.kind:
+            case TerritoryKind.REGION:
+                shown = obj.region_members.filter(kind=TerritoryKind.DEPARTEMENT)
+                scope = f"region={obj.pk}"
+            case TerritoryKind.DEPARTEMENT:
+                shown = obj.departement_members.filter(kind=TerritoryKind.EPCI)
+                scope = f"departement={obj.pk}"
+            case TerritoryKind.EPCI:
+                shown = obj.communes.all()
+                scope = None
+            case TerritoryKind.GROUPING:
+                shown = obj.members.all()
+                scope = None
+            case _:
+                return "—"
+        children = list(shown.order_by("name")[: CHILDREN_SHOWN + 1])
+        parts = [links_list(children[:CHILDREN_SHOWN])] if children else []
+        if len(children) > CHILDREN_SHOWN:
+            parts.append("…")
+        if scope:
+            parts.append(
+                format_html(
+                    '<a href="{}?{}&amp;kind__exact=commune">{}</a>',
+                    changelist,
+                    scope,
+                    _("Toutes ses communes"),
+                )
+            )
+        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts)) or "—"
 
 
 class OrganisationAliasInline(admin.TabularInline):
@@ -37,36 +213,171 @@ class OrganisationAliasInline(admin.TabularInline):
     fields = ["name", "kind"]
 
 
+class ArticleCountMixin:
+    @admin.display(description=_("articles"), ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "acronym", "home_territory"]
-    list_filter = ["kind"]
-    search_fields = ["name", "acronym", "aliases__name"]
+class OrganisationAdmin(ArticleCountMixin, SimpleHistoryAdmin):
+    list_display = ["name", "kind", "acronym", "home_territory", "article_count", "edited_at"]
+    list_filter = ["kind", ("edited_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name"]
+    search_help_text = _("Nom, sigle ou alias (sans tenir compte des accents).")
     list_select_related = ["home_territory"]
     autocomplete_fields = ["home_territory"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["edited_at", "linked_articles", "created_at", "updated_at"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["name", "slug", "kind", "acronym", "website", "home_territory"]},
+        ),
+        (_("Présentation"), {"fields": ["description"]}),
+        (_("Articles"), {"fields": ["linked_articles"]}),
+        (_("Suivi"), {"fields": ["edited_at", "created_at", "updated_at"]}),
+    ]
     inlines = [OrganisationAliasInline]
+    actions = ["merge_organisations"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("article_links"))
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        condition = Q(acronym__iexact=term)
+        # "Chambre de commerce et d'industrie" is stored as "cci": try both spellings.
+        for tokens in {tuple(search_tokens(term)), tuple(organisation_key(term).split())}:
+            if not tokens:
+                continue
+            aliases = OrganisationAlias.objects.filter(tokens_condition("normalized", tokens))
+            condition |= tokens_condition("normalized_name", tokens)
+            condition |= Q(pk__in=aliases.values("organisation_id"))
+        queryset = queryset.filter(condition)
+        if ORDER_VAR not in request.GET:
+            queryset = relevance_ordering(queryset, term, with_kind=False)
+        return queryset, False
+
+    def save_model(self, request, obj, form, change):
+        organisation_mark_edited(organisation=obj, user=request.user)
+
+    @admin.display(description=_("articles liés"))
+    def linked_articles(self, obj):
+        if obj.pk is None:
+            return "—"
+        articles = list(obj.articles.order_by("-published_on")[:50])
+        return links_list(articles) or "—"
+
+    @admin.action(description=_("Fusionner les doublons sélectionnés"), permissions=["change"])
+    def merge_organisations(self, request, queryset):
+        organisations = list(queryset.order_by("-article_count", "name"))
+        if len(organisations) < 2:
+            self.message_user(
+                request,
+                _("Choisissez au moins deux organisations à fusionner."),
+                messages.WARNING,
+            )
+            return None
+        form = OrganisationMergeForm(
+            request.POST if "apply" in request.POST else None, organisations=organisations
+        )
+        if form.is_valid():
+            survivor = form.cleaned_data["survivor"]
+            report = organisation_merge(
+                survivor=survivor,
+                others=[org for org in organisations if org.pk != survivor.pk],
+                user=request.user,
+            )
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d organisation fusionnée dans « %(survivor)s » "
+                    "(%(links)d lien(s) d'article déplacé(s)).",
+                    "%(count)d organisations fusionnées dans « %(survivor)s » "
+                    "(%(links)d lien(s) d'article déplacé(s)).",
+                    len(report.removed),
+                )
+                % {
+                    "count": len(report.removed),
+                    "survivor": survivor,
+                    "links": report.links_moved,
+                },
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:territories_organisation_change", args=[survivor.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Fusionner des organisations"),
+            "opts": self.model._meta,
+            "form": form,
+            "organisations": organisations,
+            "action_name": "merge_organisations",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/territories/organisation/merge.html", context)
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "created_at"]
+class PersonAdmin(ArticleCountMixin, SimpleHistoryAdmin):
+    list_display = ["name", "article_count", "created_at"]
     search_fields = ["name", "normalized_name"]
     list_filter = [("created_at", admin.DateFieldListFilter)]
     prepopulated_fields = {"slug": ["name"]}
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("article_links"))
+
 
 @admin.register(IndustryLabel)
-class IndustryLabelAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "phase", "region", "labelled_on", "code"]
-    list_filter = ["phase", ("region", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "code"]
+class IndustryLabelAdmin(ArticleCountMixin, ReferenceProtectedAdmin):
+    list_display = [
+        "name",
+        "phase",
+        "region",
+        "labelled_on",
+        "member_count",
+        "article_count",
+        "code",
+    ]
+    list_filter = ["phase", ("region", admin.RelatedOnlyFieldListFilter), "is_reference"]
+    search_fields = ["name", "normalized_name", "code"]
     list_select_related = ["region"]
     autocomplete_fields = ["region", "territories"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["is_reference"]
+    readonly_fields = ["is_reference", "edited_at", "supporting_articles"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "code", "phase", "region", "labelled_on"]}),
         (_("Membres"), {"fields": ["territories"]}),
-        (_("Origine"), {"fields": ["is_reference"]}),
+        (_("Articles"), {"fields": ["supporting_articles"]}),
+        (_("Origine"), {"fields": ["is_reference", "edited_at"]}),
     ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                article_count=Count("article_links", distinct=True),
+                member_count=Count("territories", distinct=True),
+            )
+        )
+
+    def save_model(self, request, obj, form, change):
+        industry_label_mark_edited(label=obj, user=request.user)
+
+    @admin.display(description=_("membres"), ordering="member_count")
+    def member_count(self, obj):
+        return obj.member_count
+
+    @admin.display(description=_("articles liés"))
+    def supporting_articles(self, obj):
+        if obj.pk is None:
+            return "—"
+        articles = list(obj.articles.order_by("-published_on")[:50])
+        return links_list(articles) or "—"

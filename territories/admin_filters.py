@@ -1,0 +1,183 @@
+"""List filters and search conditions shared by the territories' and the articles' admin.
+
+Filters through multi-valued relations use ``IN``/``EXISTS`` subqueries rather than joins so
+that the change list never needs ``DISTINCT`` (slow on big tables, and it breaks ordering).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from territories.models import IndustryLabel, Territory, TerritoryKind
+from territories.naming import ABBREVIATIONS, fold, name_tokens
+
+KIND_ORDER = [
+    TerritoryKind.REGION,
+    TerritoryKind.DEPARTEMENT,
+    TerritoryKind.EPCI,
+    TerritoryKind.GROUPING,
+    TerritoryKind.COMMUNE,
+]
+
+
+def search_tokens(term: str) -> list[str]:
+    """The folded words of a search term: "St-Omer" -> ["saint", "omer"]."""
+    return name_tokens(term) or fold(term).split()
+
+
+def tokens_condition(field: str, tokens: list[str]) -> Q:
+    """Every token appears in ``field`` (a folded column, so ``contains`` uses the trigram
+    index on PostgreSQL where ``icontains`` would not)."""
+    condition = Q()
+    for token in tokens:
+        condition &= Q(**{f"{field}__contains": token})
+    return condition
+
+
+def relevance_ordering(queryset: QuerySet, term: str, *, with_kind: bool = True) -> QuerySet:
+    """Exact names first, then names starting with the term, larger territories first."""
+    folded = fold(term)
+    # "St-Omer" is exactly "saint omer".
+    expanded = " ".join(ABBREVIATIONS.get(word, word) for word in folded.split())
+    rank = Case(
+        When(normalized_name__in={folded, expanded}, then=Value(0)),
+        When(
+            Q(normalized_name__startswith=folded) | Q(normalized_name__startswith=expanded),
+            then=Value(1),
+        ),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    ordering = ["_search_rank"]
+    queryset = queryset.annotate(_search_rank=rank)
+    if with_kind:
+        queryset = queryset.annotate(
+            _kind_rank=Case(
+                *[When(kind=kind, then=Value(i)) for i, kind in enumerate(KIND_ORDER)],
+                default=Value(len(KIND_ORDER)),
+                output_field=IntegerField(),
+            )
+        )
+        ordering += ["_kind_rank", F("population").desc(nulls_last=True)]
+    return queryset.order_by(*ordering, "name", "pk")
+
+
+def _territory_pk(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class TerritoryScopeFilter(admin.SimpleListFilter):
+    """Rows about a région or département, or about anything inside it.
+
+    Subclasses say which kind of territory is offered and how to restrict their queryset to
+    what lies within the chosen territory (``filter_within``).
+    """
+
+    kind: str
+
+    def territory(self) -> Territory | None:
+        pk = _territory_pk(self.value())
+        if pk is None:
+            return None
+        return Territory.objects.filter(pk=pk, kind=self.kind).first()
+
+    def choices_queryset(self):
+        return Territory.objects.filter(kind=self.kind, is_obsolete=False).order_by("code")
+
+    def lookups(self, request, model_admin):
+        return [(str(place.pk), self.choice_label(place)) for place in self.choices_queryset()]
+
+    def choice_label(self, place: Territory) -> str:
+        return place.name
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        territory = self.territory()
+        if territory is None:
+            return queryset.none()
+        return self.filter_within(queryset, territory)
+
+    def filter_within(self, queryset: QuerySet, territory: Territory) -> QuerySet:
+        raise NotImplementedError
+
+
+class RegionScopeFilter(TerritoryScopeFilter):
+    title = _("région")
+    parameter_name = "region"
+    kind = TerritoryKind.REGION
+
+
+class DepartementScopeFilter(TerritoryScopeFilter):
+    """Départements, narrowed to the chosen région's when a région is chosen too."""
+
+    title = _("département")
+    parameter_name = "departement"
+    kind = TerritoryKind.DEPARTEMENT
+    region_parameter = "region"
+
+    def __init__(self, request, params, model, model_admin):
+        # The région filter has already consumed its parameter from ``params``.
+        self.region_pk = _territory_pk(request.GET.get(self.region_parameter))
+        super().__init__(request, params, model, model_admin)
+
+    def choices_queryset(self):
+        queryset = super().choices_queryset()
+        if self.region_pk is not None:
+            queryset = queryset.filter(region_id=self.region_pk)
+        return queryset
+
+    def choice_label(self, place: Territory) -> str:
+        return f"{place.code} – {place.name}"
+
+
+class IndustryLabelChoicesMixin:
+    """Territoire d'industrie labels, narrowed to the chosen région's when one is chosen."""
+
+    title = _("territoire d'industrie")
+    parameter_name = "label"
+    region_parameter = "region"
+
+    def __init__(self, request, params, model, model_admin):
+        # The région filter has already consumed its parameter from ``params``.
+        self.region_pk = _territory_pk(request.GET.get(self.region_parameter))
+        super().__init__(request, params, model, model_admin)
+
+    def label(self) -> IndustryLabel | None:
+        pk = _territory_pk(self.value())
+        return None if pk is None else IndustryLabel.objects.filter(pk=pk).first()
+
+    def lookups(self, request, model_admin):
+        labels = IndustryLabel.objects.order_by("name")
+        if self.region_pk is not None:
+            labels = labels.filter(region_id=self.region_pk)
+        return [(str(label.pk), label.name) for label in labels.only("pk", "name")]
+
+
+class TerritoryRegionFilter(RegionScopeFilter):
+    def filter_within(self, queryset, territory):
+        return queryset.filter(Territory.objects.within_q(territory))
+
+
+class TerritoryDepartementFilter(DepartementScopeFilter):
+    def filter_within(self, queryset, territory):
+        # within() follows the départements M2M of EPCIs: a subquery avoids duplicate rows.
+        return queryset.filter(pk__in=Territory.objects.within(territory).values("pk"))
+
+
+class TerritoryIndustryLabelFilter(IndustryLabelChoicesMixin, admin.SimpleListFilter):
+    """Member territories of a label and the communes of its member intercommunalités."""
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        label = self.label()
+        if label is None:
+            return queryset.none()
+        members = label.territories.values("pk")
+        return queryset.filter(Q(pk__in=members) | Q(epci__in=members))
