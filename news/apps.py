@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,9 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "news"
     verbose_name = _("Actualités")
+
+    def ready(self):
+        from news.search import register_sqlite_functions
+
+        # The SQLite search fallback folds case and accents in SQL (see news/search.py).
+        connection_created.connect(register_sqlite_functions, dispatch_uid="news_sqlite_fold")

@@ -1,0 +1,166 @@
+"""RSS and Atom feeds of the latest published articles: all, or of a territory, an organisation
+or a tag. Addresses are absolute under ``SITE_URL``."""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from news import selectors
+from news.seo import absolute_url
+from territories.models import Organisation, Territory
+
+FEED_SIZE = 30
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = Rss201rev2Feed
+    language = "fr"
+    url_name = "news:feed-rss"
+    title = _("Territoires d'industrie — les dernières actualités")
+    description = _("Les derniers articles publiés sur les territoires d'industrie.")
+
+    def link(self, obj=None):
+        return absolute_url(reverse("news:article-list"))
+
+    def feed_url(self, obj=None):
+        return absolute_url(reverse(self.url_name, kwargs=self.url_kwargs(obj)))
+
+    def url_kwargs(self, obj):
+        return {}
+
+    def articles(self, obj):
+        return selectors.published_articles().order_by(*selectors.date_ordering())
+
+    def items(self, obj=None):
+        return (
+            self.articles(obj)
+            .defer("source_text", "body", "search_vector")
+            .prefetch_related("tags")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.lead
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
+
+    def item_pubdate(self, item):
+        if item.published_on:
+            midnight = datetime.datetime.combine(item.published_on, datetime.time())
+            return timezone.make_aware(midnight)
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+    def item_author_name(self, item):
+        return item.publisher or None
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+    url_name = "news:feed-atom"
+    subtitle = LatestArticlesFeed.description
+
+
+class _ObjectFeedMixin:
+    """A feed of the articles about one object found by its slug."""
+
+    model = None
+    object_url_name = ""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(self.model, slug=slug)
+
+    def url_kwargs(self, obj):
+        return {"slug": obj.slug}
+
+    def link(self, obj=None):
+        return absolute_url(obj.get_absolute_url())
+
+
+class TerritoryFeed(_ObjectFeedMixin, LatestArticlesFeed):
+    model = Territory
+    url_name = "news:territory-feed-rss"
+
+    def title(self, obj):
+        return _("%(name)s — actualités") % {"name": obj.name}
+
+    def description(self, obj):
+        return _("Les derniers articles sur %(name)s et les territoires qui en font partie.") % {
+            "name": obj.name
+        }
+
+    def articles(self, obj):
+        return selectors.articles_in_territory(obj)
+
+
+class TerritoryAtomFeed(TerritoryFeed):
+    feed_type = Atom1Feed
+    url_name = "news:territory-feed-atom"
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+
+class OrganisationFeed(_ObjectFeedMixin, LatestArticlesFeed):
+    model = Organisation
+    url_name = "news:organisation-feed-rss"
+
+    def title(self, obj):
+        return _("%(name)s — actualités") % {"name": obj.name}
+
+    def description(self, obj):
+        return _("Les derniers articles qui citent %(name)s.") % {"name": obj.name}
+
+    def articles(self, obj):
+        return selectors.articles_about_organisation(obj)
+
+
+class OrganisationAtomFeed(OrganisationFeed):
+    feed_type = Atom1Feed
+    url_name = "news:organisation-feed-atom"
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+
+class TagFeed(_ObjectFeedMixin, LatestArticlesFeed):
+    model = Tag
+    url_name = "news:tag-feed-rss"
+
+    def link(self, obj=None):
+        query = urlencode({"etiquette": obj.slug})
+        return absolute_url(f"{reverse('news:article-list')}?{query}")
+
+    def title(self, obj):
+        return _("Étiquette « %(name)s » — actualités") % {"name": obj.name}
+
+    def description(self, obj):
+        return _("Les derniers articles avec l'étiquette « %(name)s ».") % {"name": obj.name}
+
+    def articles(self, obj):
+        return selectors.articles_tagged(obj)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+    url_name = "news:tag-feed-atom"
+
+    def subtitle(self, obj):
+        return self.description(obj)

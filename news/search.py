@@ -1,0 +1,222 @@
+"""Full-text search over articles, on PostgreSQL and on SQLite.
+
+PostgreSQL uses the weighted ``search_vector`` that a trigger keeps current (title A, kicker and
+lead B, body C) with the ``french_unaccent`` configuration of ``news/migrations/0002``: French
+stemming after accent removal, ``websearch`` syntax (quotes, ``-word``, ``or``), ``ts_rank`` and
+``ts_headline`` snippets.
+
+SQLite has no such machinery: every word of the query must appear in the case- and accent-folded
+text (``territories.naming.fold``, registered as the SQL function ``ti_fold`` on each new SQLite
+connection), titles rank above kickers and leads, and snippets are cut in Python.
+
+Snippets are returned as ``(text, is_match)`` segments, never as markup: the template escapes
+every segment and wraps the matches in ``<mark>``, so nothing stored in an article can inject
+HTML through a search result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connections
+from django.db.models import Case, F, FloatField, Func, Q, QuerySet, TextField, Value, When
+from django.db.models.functions import Concat, Replace
+
+from territories.naming import STOPWORDS, fold, strip_accents
+
+SEARCH_CONFIG = "french_unaccent"
+SQLITE_FOLD_FUNCTION = "ti_fold"
+MAX_TERMS = 10
+
+# Control characters never found in article text: ts_headline marks the matches with them, and
+# the text around them is escaped like any other text.
+START_MARK = "\x02"
+STOP_MARK = "\x03"
+
+Segment = tuple[str, bool]
+
+_WHITESPACE_RE = re.compile(r"\s+")
+_HEADING_RE = re.compile(r"^## ", re.MULTILINE)
+
+
+def _fold_or_none(value):
+    return None if value is None else fold(value)
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """``connection_created`` receiver: ``ti_fold(text)`` folds case and accents in SQL."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            SQLITE_FOLD_FUNCTION, 1, _fold_or_none, deterministic=True
+        )
+
+
+def query_terms(query: str) -> list[str]:
+    """The folded words of a query, without French stopwords or duplicates."""
+    terms = []
+    for term in fold(query).split():
+        if term not in STOPWORDS and term not in terms:
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+def _vendor(queryset: QuerySet) -> str:
+    return connections[queryset.db].vendor
+
+
+def _folded(*fields: str):
+    parts = []
+    for name in fields:
+        if parts:
+            parts.append(Value(" "))
+        parts.append(F(name))
+    text = Concat(*parts, output_field=TextField()) if len(parts) > 1 else parts[0]
+    return Func(text, function=SQLITE_FOLD_FUNCTION, output_field=TextField())
+
+
+def search_articles(queryset: QuerySet, query: str) -> QuerySet:
+    """Articles of ``queryset`` matching ``query``, annotated with a ``rank`` (higher is better)."""
+    if _vendor(queryset) == "postgresql":
+        search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        return queryset.filter(search_vector=search_query).annotate(
+            rank=SearchRank(F("search_vector"), search_query)
+        )
+    terms = query_terms(query)
+    if not terms:
+        # Like PostgreSQL with a query made of stopwords only: nothing matches.
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField())).none()
+    queryset = queryset.alias(
+        folded_text=_folded("title", "kicker", "lead", "body"),
+        folded_title=_folded("title"),
+        folded_intro=_folded("kicker", "lead"),
+    )
+    for term in terms:
+        queryset = queryset.filter(folded_text__contains=term)
+    in_title = Q()
+    in_intro = Q()
+    for term in terms:
+        in_title &= Q(folded_title__contains=term)
+        in_intro &= Q(folded_intro__contains=term)
+    return queryset.annotate(
+        rank=Case(
+            When(in_title, then=Value(1.0)),
+            When(in_intro, then=Value(0.5)),
+            default=Value(0.1),
+            output_field=FloatField(),
+        )
+    )
+
+
+def article_snippets(queryset: QuerySet, ids: Iterable[int], query: str) -> dict[int, list]:
+    """Highlighted extracts of the articles ``ids`` for ``query``: one query on any backend."""
+    ids = list(ids)
+    if not ids or not query.strip():
+        return {}
+    rows = queryset.filter(pk__in=ids)
+    if _vendor(queryset) == "postgresql":
+        # Subheading markers ("## ") are layout, not text: keep them out of the extract.
+        text = Concat(
+            "lead",
+            Value("\n", output_field=TextField()),
+            Replace("body", Value("## "), Value(""), output_field=TextField()),
+            output_field=TextField(),
+        )
+        headlines = rows.annotate(
+            headline=SearchHeadline(
+                text,
+                SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch"),
+                config=SEARCH_CONFIG,
+                start_sel=START_MARK,
+                stop_sel=STOP_MARK,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        ).values_list("pk", "headline")
+        return {pk: headline_segments(headline or "") for pk, headline in headlines}
+    terms = query_terms(query)
+    return {
+        pk: highlight_segments(f"{lead}\n{_HEADING_RE.sub('', body)}", terms)
+        for pk, lead, body in rows.values_list("pk", "lead", "body")
+    }
+
+
+def headline_segments(headline: str) -> list[Segment]:
+    """Split a ``ts_headline`` result on its markers into ``(text, is_match)`` segments."""
+    segments: list[Segment] = []
+    for index, part in enumerate(headline.split(START_MARK)):
+        if index == 0:
+            _append(segments, part.replace(STOP_MARK, ""), False)
+            continue
+        match, _, rest = part.partition(STOP_MARK)
+        _append(segments, match, True)
+        _append(segments, rest.replace(STOP_MARK, ""), False)
+    return segments
+
+
+def _append(segments: list[Segment], text: str, is_match: bool) -> None:
+    text = _WHITESPACE_RE.sub(" ", text)
+    if not text:
+        return
+    if segments and segments[-1][1] == is_match:
+        segments[-1] = (segments[-1][0] + text, is_match)
+    else:
+        segments.append((text, is_match))
+
+
+def _folded_with_positions(text: str) -> tuple[str, list[int]]:
+    """``text`` lower-cased without accents, and for each folded character its source index."""
+    chars: list[str] = []
+    positions: list[int] = []
+    for index, char in enumerate(text):
+        folded = strip_accents(char).lower()
+        for folded_char in folded:
+            chars.append(folded_char)
+            positions.append(index)
+    return "".join(chars), positions
+
+
+def highlight_segments(text: str, terms: list[str], width: int = 240) -> list[Segment]:
+    """An extract of ``text`` around the first match, with every match of ``terms`` marked.
+
+    Matching ignores case and accents ("bethune" marks "Béthune"); the extract keeps the
+    original spelling. Without any match, the beginning of the text.
+    """
+    text = " ".join(text.split())
+    folded, positions = _folded_with_positions(text)
+    spans = []
+    for term in terms:
+        start = folded.find(term)
+        while start != -1:
+            end = start + len(term)
+            spans.append((positions[start], positions[end - 1] + 1))
+            start = folded.find(term, end)
+    spans.sort()
+    if spans:
+        begin = max(0, spans[0][0] - width // 4)
+        if begin:
+            space = text.rfind(" ", 0, begin)
+            begin = space + 1 if space != -1 else begin
+    else:
+        begin = 0
+    end = min(len(text), begin + width)
+    if end < len(text):
+        space = text.rfind(" ", begin, end)
+        end = space if space > begin else end
+    segments: list[Segment] = []
+    if begin:
+        _append(segments, "… ", False)
+    cursor = begin
+    for span_start, span_end in spans:
+        if span_start < cursor or span_start >= end:
+            continue
+        _append(segments, text[cursor:span_start], False)
+        _append(segments, text[span_start : min(span_end, end)], True)
+        cursor = min(span_end, end)
+    _append(segments, text[cursor:end], False)
+    if end < len(text):
+        _append(segments, " …", False)
+    return segments

@@ -1,0 +1,141 @@
+"""Reads of published articles shared by the public views, feeds and sitemaps.
+
+Everything here starts from ``Article.objects.published()``, the one definition of what the
+public may see. Hierarchy-aware filters use ``EXISTS`` subqueries rather than joins so that
+counts stay plain ``COUNT(*)`` and no ``DISTINCT`` is needed.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+
+from news.models import (
+    Article,
+    ArticleIndustryLabel,
+    ArticleOrganisation,
+    ArticlePerson,
+    ArticleTerritory,
+    TaggedArticle,
+)
+from territories.models import IndustryLabel, Organisation, Territory
+
+# Fields an article card needs: the body stays in the database.
+CARD_FIELDS = ("pk", "title", "slug", "kicker", "lead", "published_on", "date_precision")
+RELATED_LIMIT = 4
+
+
+def date_ordering():
+    """Newest first, undated articles last, a stable tie-breaker."""
+    return (F("published_on").desc(nulls_last=True), F("created_at").desc(), F("pk").desc())
+
+
+def published_articles() -> QuerySet:
+    return Article.objects.published()
+
+
+def published_links(link_model) -> QuerySet:
+    """Rows of a link table (``ArticleTerritory``…) whose article is published."""
+    return link_model.objects.filter(article__in=published_articles().values("pk"))
+
+
+def with_card_data(queryset: QuerySet) -> QuerySet:
+    """Only the columns of an article card, and its territories in one extra query."""
+    return queryset.only(*CARD_FIELDS).prefetch_related(
+        Prefetch(
+            "territories",
+            queryset=Territory.objects.only("pk", "name", "slug", "kind", "code"),
+        )
+    )
+
+
+def in_territory(territory: Territory) -> Exists:
+    """Articles about ``territory`` or anything inside it (an EPCI's communes, a région's…)."""
+    return Exists(
+        ArticleTerritory.objects.filter(
+            article=OuterRef("pk"),
+            territory__in=Territory.objects.within(territory).values("pk"),
+        )
+    )
+
+
+def about_organisation(organisation: Organisation) -> Exists:
+    return Exists(
+        ArticleOrganisation.objects.filter(article=OuterRef("pk"), organisation=organisation)
+    )
+
+
+def about_label(label: IndustryLabel) -> Exists:
+    return Exists(ArticleIndustryLabel.objects.filter(article=OuterRef("pk"), label=label))
+
+
+def about_label_territories(label: IndustryLabel) -> Exists:
+    """Articles about one of the label's member territories or inside them."""
+    members = label.territories.values("pk")
+    return Exists(
+        ArticleTerritory.objects.filter(article=OuterRef("pk")).filter(
+            Q(territory__in=members) | Q(territory__epci__in=members)
+        )
+    )
+
+
+def tagged(tag) -> Exists:
+    return Exists(TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag=tag))
+
+
+def articles_in_territory(territory: Territory) -> QuerySet:
+    return published_articles().filter(in_territory(territory)).order_by(*date_ordering())
+
+
+def articles_about_organisation(organisation: Organisation) -> QuerySet:
+    return published_articles().filter(about_organisation(organisation)).order_by(*date_ordering())
+
+
+def articles_about_label(label: IndustryLabel) -> QuerySet:
+    return published_articles().filter(about_label(label)).order_by(*date_ordering())
+
+
+def articles_tagged(tag) -> QuerySet:
+    return published_articles().filter(tagged(tag)).order_by(*date_ordering())
+
+
+def article_detail_queryset(*, include_drafts: bool = False) -> QuerySet:
+    """Articles with everything the detail page shows, prefetched in a fixed number of queries."""
+    queryset = Article.objects.all() if include_drafts else published_articles()
+    return queryset.defer("source_text", "search_vector").prefetch_related(
+        Prefetch(
+            "territories",
+            queryset=Territory.objects.select_related("region", "departement", "epci"),
+        ),
+        Prefetch("organisations", queryset=Organisation.objects.select_related("home_territory")),
+        Prefetch("industry_labels", queryset=IndustryLabel.objects.select_related("region")),
+        "tags",
+        Prefetch(
+            "person_links",
+            queryset=ArticlePerson.objects.select_related("person").order_by("person__name"),
+        ),
+    )
+
+
+def related_articles(article: Article, limit: int = RELATED_LIMIT) -> list[Article]:
+    """Latest published articles sharing a territory or an organisation with ``article``.
+
+    Uses the territories and organisations already prefetched on ``article``.
+    """
+    territory_ids = [territory.pk for territory in article.territories.all()]
+    organisation_ids = [organisation.pk for organisation in article.organisations.all()]
+    if not territory_ids and not organisation_ids:
+        return []
+    shared = Q(
+        pk__in=ArticleTerritory.objects.filter(territory__in=territory_ids).values("article")
+    ) | Q(
+        pk__in=ArticleOrganisation.objects.filter(organisation__in=organisation_ids).values(
+            "article"
+        )
+    )
+    return list(
+        published_articles()
+        .filter(shared)
+        .exclude(pk=article.pk)
+        .only(*CARD_FIELDS)
+        .order_by(*date_ordering())[:limit]
+    )

@@ -1,0 +1,71 @@
+"""Absolute addresses and structured data for search engines and social networks."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+# Characters that could close the <script> element or open an HTML comment inside it.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def absolute_url(path: str) -> str:
+    """``SITE_URL`` + ``path``: the public address, whatever host served the request."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def json_ld_script(data: dict) -> SafeString:
+    """A ``<script type="application/ld+json">`` element that no string in ``data`` can close."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+def article_json_ld(article, *, url: str) -> dict:
+    """schema.org ``NewsArticle`` of an article whose territories, organisations and tags are
+    prefetched."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "inLanguage": "fr",
+        "dateModified": article.updated_at.isoformat(),
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+    }
+    if article.published_on:
+        data["datePublished"] = article.published_on.isoformat()
+    if article.lead:
+        data["description"] = article.lead
+    if article.kicker:
+        data["alternativeHeadline"] = article.kicker
+    if article.publisher:
+        data["sourceOrganization"] = {"@type": "Organization", "name": article.publisher}
+    places = [
+        {
+            "@type": "Place",
+            "name": territory.name,
+            "url": absolute_url(territory.get_absolute_url()),
+        }
+        for territory in article.territories.all()
+    ]
+    if places:
+        data["contentLocation"] = places
+    organisations = [
+        {
+            "@type": "Organization",
+            "name": organisation.name,
+            "url": absolute_url(organisation.get_absolute_url()),
+        }
+        for organisation in article.organisations.all()
+    ]
+    if organisations:
+        data["about"] = organisations
+    keywords = [tag.name for tag in article.tags.all()]
+    if keywords:
+        data["keywords"] = keywords
+    return data

@@ -1,0 +1,146 @@
+"""Public pages of the news: home, article list with filters and search, article detail."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from news.filters import ArticleFilter, active_filters
+from news.mixins import PublicPageMixin
+from news.search import article_snippets
+from news.selectors import (
+    article_detail_queryset,
+    date_ordering,
+    published_articles,
+    related_articles,
+    with_card_data,
+)
+from news.seo import absolute_url, article_json_ld
+from territories.models import IndustryLabel, LabelPhase, Territory, TerritoryKind
+from territories.naming import fold
+from territories.selectors import OVERVIEW_TOLERANCE, label_map
+
+
+class HomeView(PublicPageMixin, TemplateView):
+    template_name = "news/home.html"
+    latest_count = 7
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        phases = dict(
+            IndustryLabel.objects.order_by()
+            .values_list("phase")
+            .annotate(n=Count("pk"))
+            .values_list("phase", "n")
+        )
+        context.update(
+            latest_articles=list(
+                with_card_data(published_articles().order_by(*date_ordering()))[: self.latest_count]
+            ),
+            regions=sorted(
+                Territory.objects.filter(kind=TerritoryKind.REGION, is_obsolete=False).only(
+                    "pk", "name", "slug", "code"
+                ),
+                key=lambda region: fold(region.name),
+            ),
+            label_phases=[
+                (phase, phase_label, phases.get(phase, 0))
+                for phase, phase_label in LabelPhase.choices
+            ],
+            label_count=sum(phases.values()),
+            map=label_map(OVERVIEW_TOLERANCE),
+        )
+        return context
+
+
+class ArticleListView(PublicPageMixin, FilterView):
+    """Published articles, filtered and searched through ``ArticleFilter`` (all in the URL)."""
+
+    filterset_class = ArticleFilter
+    template_name = "news/article_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return with_card_data(published_articles().order_by(*date_ordering()))
+
+    def get_canonical_url(self):
+        # Filtered variants are the same page seen through a filter: one canonical address.
+        return absolute_url(self.request.path)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        articles = list(context["object_list"])
+        if page is not None:
+            page.object_list = articles
+        query = self.filterset.search_query
+        if query and articles:
+            snippets = article_snippets(published_articles(), [a.pk for a in articles], query)
+            for article in articles:
+                article.snippet = snippets.get(article.pk)
+        context.update(
+            articles=articles,
+            result_count=page.paginator.count if page is not None else len(articles),
+            search_query=query,
+            sort_order=self.filterset.sort_order,
+            active_filters=active_filters(self.filterset, self.request.path),
+            filters_invalid=self.filterset.is_bound and not self.filterset.is_valid(),
+            feeds=self.get_feeds(),
+        )
+        return context
+
+    def get_feeds(self) -> tuple[str, str]:
+        """The feed matching the list: of the chosen place, organisation or tag, or of all."""
+        data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        places = self.filterset.places
+        choices = [
+            ("territory-feed", data.get("territoire")),
+            ("territory-feed", places.get(data.get("departement"))),
+            ("territory-feed", places.get(data.get("region"))),
+            ("organisation-feed", data.get("organisation")),
+            ("tag-feed", data.get("etiquette")),
+        ]
+        for prefix, obj in choices:
+            if obj:
+                return (
+                    reverse(f"news:{prefix}-rss", kwargs={"slug": obj.slug}),
+                    reverse(f"news:{prefix}-atom", kwargs={"slug": obj.slug}),
+                )
+        return reverse("news:feed-rss"), reverse("news:feed-atom")
+
+
+class ArticleDetailView(PublicPageMixin, DetailView):
+    """A published article; staff with the view permission also see drafts, flagged as such."""
+
+    template_name = "news/article_detail.html"
+    context_object_name = "article"
+
+    def can_preview_drafts(self) -> bool:
+        user = self.request.user
+        return user.is_authenticated and user.is_staff and user.has_perm("news.view_article")
+
+    def get_queryset(self):
+        return article_detail_queryset(include_drafts=self.can_preview_drafts())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        canonical = absolute_url(article.get_absolute_url())
+        context.update(
+            canonical_url=canonical,
+            is_preview=not article.is_published,
+            related_articles=related_articles(article),
+            json_ld=article_json_ld(article, url=canonical) if article.is_published else None,
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_preview"]:
+            # A draft seen by an editor must never be cached or indexed.
+            response["X-Robots-Tag"] = "noindex, nofollow"
+            patch_cache_control(response, private=True, no_cache=True, no_store=True)
+        return response

@@ -1,0 +1,125 @@
+"""Filters of the public territory, organisation and Territoire d'industrie lists."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from news.models import ArticleOrganisation, ArticleTerritory
+from territories.models import (
+    IndustryLabel,
+    LabelPhase,
+    OrganisationKind,
+    Territory,
+    TerritoryKind,
+)
+from territories.naming import fold, name_key
+from territories.selectors import has_published_article
+
+
+def region_choices():
+    regions = Territory.objects.filter(kind=TerritoryKind.REGION, is_obsolete=False).only(
+        "pk", "slug", "name"
+    )
+    return sorted(((r.slug, r.name) for r in regions), key=lambda choice: fold(choice[1]))
+
+
+class RegionChoicesMixin:
+    """Fills the ``region`` select with the régions, by slug (one query)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["region"].extra["choices"] = region_choices()
+
+
+class ContentToggleMixin:
+    """Rows without any published article are hidden unless ``tous`` is ticked."""
+
+    content_link_model = None
+    content_link_field = ""
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.is_valid() and self.form.cleaned_data.get("tous"):
+            return queryset
+        return queryset.filter(
+            has_published_article(self.content_link_model, self.content_link_field)
+        )
+
+    def filter_keep(self, queryset, name, value):
+        return queryset
+
+
+class TerritoryFilter(RegionChoicesMixin, ContentToggleMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Nom"),
+        method="filter_name",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Béthune, Artois…")}),
+    )
+    type = django_filters.ChoiceFilter(
+        label=_("Type"),
+        field_name="kind",
+        choices=TerritoryKind.choices,
+        empty_label=_("Tous les types"),
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Région"), method="filter_region", empty_label=_("Toutes les régions")
+    )
+    tous = django_filters.BooleanFilter(
+        label=_("Afficher aussi les territoires sans article"),
+        method="filter_keep",
+        widget=forms.CheckboxInput,
+    )
+
+    content_link_model = ArticleTerritory
+    content_link_field = "territory"
+
+    def filter_name(self, queryset, name, value):
+        key = fold(value)
+        return queryset.filter(normalized_name__contains=key) if key else queryset
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(Q(slug=value, kind=TerritoryKind.REGION) | Q(region__slug=value))
+
+
+class OrganisationFilter(ContentToggleMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Nom"),
+        method="filter_name",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    type = django_filters.ChoiceFilter(
+        label=_("Type"),
+        field_name="kind",
+        choices=OrganisationKind.choices,
+        empty_label=_("Tous les types"),
+    )
+    tous = django_filters.BooleanFilter(
+        label=_("Afficher aussi les organisations sans article"),
+        method="filter_keep",
+        widget=forms.CheckboxInput,
+    )
+
+    content_link_model = ArticleOrganisation
+    content_link_field = "organisation"
+
+    def filter_name(self, queryset, name, value):
+        key = name_key(value) or fold(value)
+        if not key:
+            return queryset
+        return queryset.filter(Q(normalized_name__contains=key) | Q(acronym__iexact=value))
+
+
+class IndustryLabelFilter(RegionChoicesMixin, django_filters.FilterSet):
+    phase = django_filters.ChoiceFilter(
+        label=_("Phase"), choices=LabelPhase.choices, empty_label=_("Toutes les phases")
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Région"), field_name="region__slug", empty_label=_("Toutes les régions")
+    )
+
+    class Meta:
+        model = IndustryLabel
+        fields = ["phase", "region"]

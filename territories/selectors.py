@@ -1,0 +1,156 @@
+"""Reads behind the public territory, organisation and Territoire d'industrie pages."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from news.models import ArticleIndustryLabel, ArticleOrganisation, ArticleTerritory
+from news.selectors import published_links
+from territories.maps import TOLERANCE, CountryMap, MapItem, country_map
+from territories.models import IndustryLabel, Organisation, Territory, TerritoryKind
+
+MAP_CACHE_VERSION = 1
+MAP_CACHE_TIMEOUT = 24 * 3600
+# A coarser drawing for the small map of the home page (a third of the weight).
+OVERVIEW_TOLERANCE = 1.8
+
+
+def _published_count(link_model, field: str) -> Coalesce:
+    """The number of published articles linked to the outer row through ``link_model``."""
+    counts = (
+        published_links(link_model)
+        .filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def has_published_article(link_model, field: str) -> Exists:
+    return Exists(published_links(link_model).filter(**{field: OuterRef("pk")}))
+
+
+# Territories -------------------------------------------------------------------------------
+
+
+def territories_with_counts(queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Territory.objects.all() if queryset is None else queryset
+    return queryset.select_related("region", "departement").annotate(
+        article_count=_published_count(ArticleTerritory, "territory")
+    )
+
+
+def territories_with_content(queryset: QuerySet | None = None) -> QuerySet:
+    """Territories that at least one published article is about."""
+    queryset = Territory.objects.all() if queryset is None else queryset
+    return queryset.filter(has_published_article(ArticleTerritory, "territory"))
+
+
+def territory_children(territory: Territory) -> QuerySet:
+    """The next level down: a région's départements, a département's EPCIs, an EPCI's communes."""
+    children = Territory.objects.filter(is_obsolete=False).only(
+        "pk", "name", "slug", "kind", "code", "population"
+    )
+    match territory.kind:
+        case TerritoryKind.REGION:
+            return children.filter(kind=TerritoryKind.DEPARTEMENT, region=territory).order_by(
+                "code"
+            )
+        case TerritoryKind.DEPARTEMENT:
+            return children.filter(kind=TerritoryKind.EPCI, departements=territory)
+        case TerritoryKind.EPCI:
+            return children.filter(kind=TerritoryKind.COMMUNE, epci=territory)
+        case TerritoryKind.GROUPING:
+            return children.filter(groupings=territory)
+    return children.none()
+
+
+def labels_for_territory(territory: Territory) -> QuerySet:
+    """Labels held by the territory, by what contains it, or by what lies inside it."""
+    around = [territory.pk, *(parent.pk for parent in territory.ancestors())]
+    inside = Territory.objects.within(territory).values("pk")
+    members = IndustryLabel.territories.through.objects.filter(industrylabel=OuterRef("pk"))
+    return (
+        IndustryLabel.objects.filter(
+            Exists(members.filter(territory__in=around))
+            | Exists(members.filter(territory__in=inside))
+        )
+        .select_related("region")
+        .order_by("name")
+    )
+
+
+def organisations_in(territory: Territory, limit: int = 30) -> list[Organisation]:
+    return list(
+        organisations_with_counts(
+            Organisation.objects.filter(
+                home_territory__in=Territory.objects.within(territory).values("pk")
+            )
+        ).order_by("-article_count", "name")[:limit]
+    )
+
+
+# Organisations -----------------------------------------------------------------------------
+
+
+def organisations_with_counts(queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Organisation.objects.all() if queryset is None else queryset
+    return queryset.select_related("home_territory").annotate(
+        article_count=_published_count(ArticleOrganisation, "organisation")
+    )
+
+
+def organisations_with_content(queryset: QuerySet | None = None) -> QuerySet:
+    queryset = Organisation.objects.all() if queryset is None else queryset
+    return queryset.filter(has_published_article(ArticleOrganisation, "organisation"))
+
+
+def territories_of_organisation(organisation: Organisation, limit: int = 12) -> list[Territory]:
+    """The territories its published articles are most often about."""
+    article_ids = published_links(ArticleOrganisation).filter(organisation=organisation)
+    return list(
+        Territory.objects.filter(article_links__article__in=article_ids.values("article"))
+        .annotate(mentions=Count("article_links"))
+        .order_by("-mentions", "name")[:limit]
+    )
+
+
+# Territoires d'industrie -------------------------------------------------------------------
+
+
+def labels_with_counts(queryset: QuerySet | None = None) -> QuerySet:
+    queryset = IndustryLabel.objects.all() if queryset is None else queryset
+    return queryset.select_related("region").annotate(
+        article_count=_published_count(ArticleIndustryLabel, "label")
+    )
+
+
+def label_members(label: IndustryLabel) -> QuerySet:
+    return label.territories.select_related("departement").order_by("name")
+
+
+def _map_fingerprint() -> str:
+    state = IndustryLabel.objects.aggregate(count=Count("pk"), last=Max("updated_at"))
+    last = state["last"].timestamp() if state["last"] else 0
+    return f"label-map:{MAP_CACHE_VERSION}:{state['count']}:{last}"
+
+
+def label_map(tolerance: float = TOLERANCE) -> CountryMap:
+    """The map of every label, computed once and cached until a label changes."""
+    key = f"{_map_fingerprint()}:{tolerance}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    items = [
+        MapItem(slug=slug, name=name, group=region or "", geometry=perimeter)
+        for slug, name, region, perimeter in IndustryLabel.objects.order_by("name").values_list(
+            "slug", "name", "region__name", "perimeter"
+        )
+    ]
+    result = country_map(items, tolerance)
+    cache.set(key, result, MAP_CACHE_TIMEOUT)
+    return result

@@ -1,0 +1,41 @@
+"""Sitemaps of territories and organisations with published content, and of every label."""
+
+from news.models import ArticleOrganisation, ArticleTerritory
+from news.sitemaps import PublicSitemap
+from territories.models import IndustryLabel, Organisation, Territory
+from territories.selectors import has_published_article
+
+
+class TerritorySitemap(PublicSitemap):
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return (
+            Territory.objects.filter(has_published_article(ArticleTerritory, "territory"))
+            .only("pk", "slug")
+            .order_by("pk")
+        )
+
+
+class OrganisationSitemap(PublicSitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        return (
+            Organisation.objects.filter(has_published_article(ArticleOrganisation, "organisation"))
+            .only("pk", "slug", "updated_at")
+            .order_by("pk")
+        )
+
+
+class IndustryLabelSitemap(PublicSitemap):
+    changefreq = "weekly"
+    priority = 0.7
+
+    def items(self):
+        return IndustryLabel.objects.only("pk", "slug", "updated_at").order_by("pk")
+
+    def lastmod(self, label):
+        return label.updated_at

@@ -1,0 +1,199 @@
+"""Public pages of territories, organisations and Territoires d'industrie, and the map."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import JsonResponse
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from news import selectors as news
+from news.mixins import ArticleBlockMixin, PublicPageMixin
+from territories import selectors
+from territories.filters import IndustryLabelFilter, OrganisationFilter, TerritoryFilter
+from territories.maps import shape_map
+from territories.models import IndustryLabel, LabelPhase, Organisation, Territory, TerritoryKind
+from territories.naming import fold, name_key
+
+SUGGESTION_COUNT = 10
+
+
+class BoundFilterMixin:
+    """Binds the FilterSet even to an empty query string, so its defaults always apply."""
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["data"] = self.request.GET
+        return kwargs
+
+
+class TerritoryListView(PublicPageMixin, BoundFilterMixin, FilterView):
+    filterset_class = TerritoryFilter
+    template_name = "territories/territory_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.territories_with_counts().order_by("name", "code")
+
+
+class TerritoryDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
+    """Any territory: where it lies, what it contains, its labels, articles and organisations."""
+
+    template_name = "territories/territory_detail.html"
+    context_object_name = "territory"
+
+    def get_queryset(self):
+        return Territory.objects.select_related("region", "departement", "epci")
+
+    def get_articles(self):
+        return news.articles_in_territory(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        territory = self.object
+        context.update(
+            ancestors=territory.ancestors(),
+            children=list(selectors.territory_children(territory)),
+            labels=list(selectors.labels_for_territory(territory)),
+            organisations=selectors.organisations_in(territory),
+            includes_inside=territory.kind != TerritoryKind.COMMUNE,
+        )
+        return context
+
+
+class OrganisationListView(PublicPageMixin, BoundFilterMixin, FilterView):
+    filterset_class = OrganisationFilter
+    template_name = "territories/organisation_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.organisations_with_counts().order_by("name")
+
+
+class OrganisationDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
+    template_name = "territories/organisation_detail.html"
+    context_object_name = "organisation"
+
+    def get_queryset(self):
+        return Organisation.objects.select_related(
+            "home_territory__region", "home_territory__departement"
+        )
+
+    def get_articles(self):
+        return news.articles_about_organisation(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        website = self.object.website
+        context.update(
+            territories=selectors.territories_of_organisation(self.object),
+            # Imported rows skip form validation: only ever link to a web address.
+            website=website if urlsplit(website).scheme in {"http", "https"} else "",
+        )
+        return context
+
+
+class IndustryLabelListView(PublicPageMixin, BoundFilterMixin, FilterView):
+    """Every label, grouped by région; no pagination (a few hundred at most)."""
+
+    filterset_class = IndustryLabelFilter
+    template_name = "territories/industrylabel_list.html"
+
+    def get_queryset(self):
+        return selectors.labels_with_counts().order_by("region__name", "name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["phases"] = dict(LabelPhase.choices)
+        return context
+
+
+class IndustryLabelDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
+    template_name = "territories/industrylabel_detail.html"
+    context_object_name = "label"
+    nearby_count = 5
+
+    def get_queryset(self):
+        return IndustryLabel.objects.select_related("region")
+
+    def get_articles(self):
+        return news.articles_about_label(self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        label = self.object
+        shown = [article.pk for article in context["articles"]]
+        context.update(
+            members=list(selectors.label_members(label)),
+            shape=shape_map(label.perimeter),
+            territory_articles=list(
+                news.published_articles()
+                .filter(news.about_label_territories(label))
+                .exclude(pk__in=shown)
+                .only(*news.CARD_FIELDS)
+                .order_by(*news.date_ordering())[: self.nearby_count]
+            ),
+        )
+        return context
+
+
+class LabelMapView(PublicPageMixin, TemplateView):
+    template_name = "territories/industrylabel_map.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["map"] = selectors.label_map()
+        return context
+
+
+class SuggestionsView(View):
+    """JSON suggestions for the text inputs of the article filters (progressive enhancement)."""
+
+    min_length = 2
+
+    def get(self, request):
+        query = request.GET.get("q", "").strip()[:100]
+        if len(fold(query)) < self.min_length:
+            return JsonResponse({"results": []})
+        return JsonResponse({"results": self.suggest(query)[:SUGGESTION_COUNT]})
+
+    def suggest(self, query: str) -> list[dict]:
+        raise NotImplementedError
+
+
+class TerritorySuggestionsView(SuggestionsView):
+    def suggest(self, query):
+        key = fold(query)
+        kinds = [kind for kind, _label in TerritoryKind.choices]
+        matches = (
+            Territory.objects.filter(normalized_name__contains=key, is_obsolete=False)
+            .annotate(
+                closeness=Case(
+                    When(normalized_name=key, then=Value(0)),
+                    When(normalized_name__startswith=key, then=Value(1)),
+                    default=Value(2),
+                    output_field=IntegerField(),
+                ),
+                level=Case(
+                    *(When(kind=kind, then=Value(i)) for i, kind in enumerate(kinds)),
+                    output_field=IntegerField(),
+                ),
+            )
+            .only("slug", "name", "kind", "code")
+            .order_by("closeness", "level", "-population", "name")[:SUGGESTION_COUNT]
+        )
+        return [{"value": t.slug, "label": f"{t} — {t.get_kind_display()}"} for t in matches]
+
+
+class OrganisationSuggestionsView(SuggestionsView):
+    def suggest(self, query):
+        key = name_key(query) or fold(query)
+        matches = (
+            Organisation.objects.filter(Q(normalized_name__contains=key) | Q(acronym__iexact=query))
+            .only("slug", "name", "kind")
+            .order_by("name")[:SUGGESTION_COUNT]
+        )
+        return [{"value": o.slug, "label": f"{o.name} — {o.get_kind_display()}"} for o in matches]
