@@ -23,6 +23,7 @@ install: $(STAMP)
 demo-data: install
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) loadterritories
+	DEBUG=1 $(MANAGE) loadseeds --publish seeds/
 
 run: demo-data
 	@echo ""
@@ -44,6 +45,9 @@ migrations-check: install
 
 bench-territories: install
 	$(BIN)/python bench/bench_territories.py
+
+bench-import: install
+	$(BIN)/python bench/bench_import.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache

@@ -24,10 +24,18 @@ from territories.naming import fold, name_key, organisation_key
 
 _UPPER = "A-ZÀ-ÖØ-Ý"
 _LOWER = "a-zà-öø-ÿ"
-_CAP_WORD = rf"(?:[{_UPPER}][\w’'&.-]*[\w&]|[{_UPPER}]|[0-9]+[{_UPPER}][\w-]*)"
+# A capitalised word; an apostrophe only inside a name ("Lorr'Up"), never "L'entreprise".
+_CAP_WORD = (
+    rf"(?:[{_UPPER}][\w&.-]*(?:['’][{_UPPER}][\w&.-]*)?[\w&]|[{_UPPER}]|[0-9]+[{_UPPER}][\w-]*)"
+)
 _CONNECTOR = r"(?:de la|de l['’]|d['’]|de|du|des|la|le|les|l['’]|et|&|en|sur|aux|au)"
 _PROPER_RE = re.compile(
-    rf"(?<!\w)(?:{_CAP_WORD})(?:(?:[ \t]+|[ \t]+{_CONNECTOR}[ \t]*)(?:{_CAP_WORD}))*"
+    rf"(?<!\w)(?:{_CAP_WORD})"
+    rf"(?:(?:[ \t]+|[ \t]+(?:et[ \t]+(?:d['’]|de[ \t]+l['’]|de|du|des)|{_CONNECTOR})[ \t]*)"
+    rf"(?:{_CAP_WORD}))*"
+)
+_LEADING_DETERMINER_RE = re.compile(
+    r"^(?:(?:Le|La|Les|Un|Une|Des|Du|De|Au|Aux|En|Et|Ces|Cette|Ce|Son|Sa|Ses)\s+|L['’])(?=\S)"
 )
 _ACRONYM_AFTER_RE = re.compile(r"^\s*\(([A-Z][A-Za-z0-9&]{1,9})\)")
 _ENUMERATION_CUE_RE = re.compile(
@@ -43,7 +51,7 @@ _PERSON = rf"(?P<name>{_FIRST_NAME}(?:\s+{_LAST_NAME}){{1,2}})"
 _ROLE = "(?i:" + "|".join(re.escape(r) for r in sorted(PERSON_ROLES, key=len, reverse=True)) + ")"
 _NAME_THEN_ROLE_RE = re.compile(
     rf"(?<!\w){_PERSON},[ \t]+(?:(?i:le|la|l['’]|son|sa|notre)\s+)?"
-    rf"(?P<role>{_ROLE}\b[^,.;:«»()\n]*)"
+    rf"(?P<role>{_ROLE}\b(?:(?!\bet\s+[{_UPPER}])[^,.;:«»()\n])*)"
 )
 _ROLE_THEN_NAME_RE = re.compile(
     rf"(?:\b(?:son|sa|leur|le|la|l['’]|notre)\s+)(?P<role>{_ROLE}\b[^,.;:«»()\n]{{0,80}}?),"
@@ -184,7 +192,18 @@ class ActorFinder:
         for match in _PROPER_RE.finditer(text):
             start, end = match.start(), match.end()
             name = match.group(0)
-            if covered_by_place(start, end):
+            # "La CCI Artois", "Les sociétés …": the article opens the sentence, not the name.
+            leading = _LEADING_DETERMINER_RE.match(name)
+            if leading:
+                start += leading.end()
+                name = name[leading.end() :]
+            # "Béthune de la Chambre de Commerce …": the place opens the phrase, not the name.
+            for p_start, p_end in place_spans:
+                if p_start == start and p_end < end:
+                    rest = re.match(rf"^(?:[ \t]*{_CONNECTOR})*[ \t]*", text[p_end:end])
+                    start = p_end + rest.end()
+                    name = text[start:end]
+            if not name or covered_by_place(start, end):
                 continue
             after = text[end:]
             acronym_match = _ACRONYM_AFTER_RE.match(after)
@@ -229,9 +248,9 @@ class ActorFinder:
             ):
                 self._enumeration(text, start, add, overlaps_place)
                 continue
-            key = organisation_key(name)
-            if key in self.known or name in self.known_acronyms:
-                add(name, "other", "known", 0.9, name)
+            known = self._known_within(name)
+            if known:
+                add(known, "other", "known", 0.9, known)
                 continue
             words = name.split()
             if before_words and before_words[-1] in NOT_ORGANISATION_CUES:
@@ -252,6 +271,20 @@ class ActorFinder:
             for key, mention in found.items()
             if not any(other != key and other.startswith(f"{key} ") for other in keys)
         ]
+
+    def _known_within(self, name: str) -> str | None:
+        """The longest run of words of ``name`` that is a known organisation."""
+        words = name.split()
+        for size in range(min(len(words), 8), 0, -1):
+            for first in range(len(words) - size + 1):
+                span = words[first : first + size]
+                if not (span[0][:1].isupper() and span[-1][:1].isupper()):
+                    continue
+                candidate = " ".join(span)
+                key = organisation_key(candidate)
+                if key in self.known or candidate in self.known_acronyms:
+                    return candidate
+        return None
 
     @staticmethod
     def _sentence_initial(text: str, start: int) -> bool:

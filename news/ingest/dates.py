@@ -19,7 +19,7 @@ _NUMERIC_RE = re.compile(r"(?<![\d/.])(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d\d)(
 _DAY_MONTH_RE = re.compile(rf"\b(1er|\d{{1,2}})(?:er)?\s+({_MONTH_RE})\b\.?(?!\s+(?:19|20)\d\d)")
 _MONTH_YEAR_RE = re.compile(rf"\b(?:en|depuis|fin|debut|mi)\s+({_MONTH_RE})\s+((?:19|20)\d\d)\b")
 _MONTH_ONLY_RE = re.compile(rf"\ben\s+({_MONTH_RE})\b(?!\s+(?:19|20)\d\d)")
-_YEAR_RE = re.compile(r"(?<![\d,.])((?:19|20)\d\d)(?![\d,])")
+_YEAR_RE = re.compile(r"(?<![\d,.])((?:19|20)\d\d)(?!\d|[,.]\d)")
 _AFTER_YEAR_RE = re.compile(r"\bapres (?:une|l|cette) annee ((?:19|20)\d\d)\b")
 
 _PUBLICATION_CUES = ("publie le", "publiee le", "mis en ligne le", "date de publication")

@@ -206,6 +206,7 @@ PLACE_CUES = frozenset(
         "dans",
         "la",
         "le",
+        "les",
         "l",
     }
 )

@@ -91,7 +91,7 @@ class Token:
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 # Inside a name: spaces, hyphens, apostrophes, a comma ("Béthune-Bruay, Artois-Lys Romane").
 _JOINER_RE = re.compile(r"^[\s\-–'’,]*$")
-_LEADING_ARTICLE_RE = re.compile(r"^(Les|Le|La|L['’])\s?")
+_LEADING_ARTICLE_RE = re.compile(r"^(?:(Les|Le|La)\s|(L)['’])")
 _DEPARTEMENT_CODE_RE = re.compile(r"\((\d{2}|2A|2B|97\d)\)")
 _ACRONYM_DEF_RE = re.compile(r"\s*\(([A-Z][A-Za-z0-9]{1,9})\)")
 
@@ -193,6 +193,7 @@ class PlaceFinder:
             if found is None:
                 i += 1
                 continue
+            self._learn_acronym(text, found, found.entries, defined)
             candidates.append(found)
             i += len(found.tokens)
         return candidates
@@ -237,11 +238,18 @@ class PlaceFinder:
         if not one_word:
             # "l'association Porte du Hainaut Commerce": the name goes on, it is not the place.
             return ([], 0) if next_capitalized else (entries, 1.0)
-        previous_token_capitalized = bool(
-            re.search(
-                r"[A-ZÀ-Ý][\w'’-]*[ \t]+$", text[max(0, candidate.start - 30) : candidate.start]
+        previous = re.search(
+            r"([A-ZÀ-Ý][\w'’-]*)[ \t]+$", text[max(0, candidate.start - 30) : candidate.start]
+        )
+        # "Jean-Marc Devise", "Bruno Le Maire": a capitalised word before is part of the name,
+        # unless it opens the sentence ("À Évin-Malmaison", "Près de Lens").
+        previous_token_capitalized = (
+            previous is not None
+            and not self._sentence_initial(text, candidate.start - len(previous.group(0)))
+            and not any(  # "à Les Ventes": the article belongs to the name
+                fold(e.place.name).startswith(fold(previous.group(1)) + " ") for e in entries
             )
-        ) and not self._sentence_initial(text, candidate.start - 1)
+        )
         if previous_token_capitalized or next_capitalized:
             # A word of a longer proper noun: "Jean-Marc Devise", "Dunkerque Promotion".
             return [], 0
@@ -252,7 +260,7 @@ class PlaceFinder:
             article = _LEADING_ARTICLE_RE.match(place.name)
             if article and entry.via == "name":
                 # "Les Ventes" is not "la Vente", "L'Hôpital" is "à l'Hôpital".
-                expected = fold(article.group(1))
+                expected = fold(article.group(1) or article.group(2))
                 if not before_words or before_words[-1] != expected:
                     continue
             if place.kind == "commune":
@@ -288,7 +296,6 @@ class PlaceFinder:
             entries, factor = self._plausible(text, candidate)
             if entries:
                 kept.append((candidate, entries, factor))
-                self._learn_acronym(text, candidate, entries, defined)
 
         context = _Context()
         for marker in _DEPARTEMENT_CODE_RE.finditer(text):

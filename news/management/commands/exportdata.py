@@ -1,0 +1,35 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from news.services.exports import export_articles_csv, export_dataset
+
+
+class Command(BaseCommand):
+    help = (
+        "Exporte le jeu de données éditorialisé (articles, territoires, organisations, "
+        "Territoires d'industrie) en JSON ou en CSV (une ligne par article)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["json", "csv"], default="json")
+        parser.add_argument("--output", type=Path, help="fichier de sortie (défaut : stdout)")
+
+    def handle(self, *args, **options):
+        dataset = export_dataset()
+        if options["format"] == "json":
+            content = json.dumps(dataset, ensure_ascii=False, indent=2) + "\n"
+        else:
+            content = export_articles_csv(dataset)
+        output = options["output"]
+        if output is None:
+            self.stdout.write(content, ending="")
+            return
+        try:
+            output.write_text(content, encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"Écriture impossible dans {output} : {error.strerror}") from error
+        self.stderr.write(
+            self.style.SUCCESS(f"{len(dataset['articles'])} articles exportés dans {output}.")
+        )

@@ -1,0 +1,168 @@
+"""The curated open-data export: the contract other tools read."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from news.models import Article, ArticleTerritory
+from territories.models import IndustryLabel, Organisation, Territory
+
+CSV_COLUMNS = [
+    "slug",
+    "title",
+    "kicker",
+    "lead",
+    "body",
+    "published_on",
+    "status",
+    "url",
+    "source_file",
+    "source_position",
+    "publisher",
+    "territories",
+    "organisations",
+    "people",
+    "tags",
+]
+
+
+def _territory(territory: Territory) -> dict:
+    return {"kind": territory.kind, "code": territory.code, "name": territory.name}
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _article_url(article: Article) -> str:
+    try:
+        return _absolute(article.get_absolute_url())
+    except Exception:  # noqa: BLE001 - the public site may be disabled in some deployments
+        return ""
+
+
+def _articles():
+    return Article.objects.order_by("published_on", "pk").prefetch_related(
+        Prefetch(
+            "territory_links",
+            queryset=ArticleTerritory.objects.select_related("territory").order_by("pk"),
+        ),
+        "organisation_links__organisation",
+        "person_links__person",
+        "tags",
+    )
+
+
+def export_dataset() -> dict:
+    """Articles, the territories and organisations they are linked to, and the labels."""
+    articles = []
+    used_territories: dict[int, Territory] = {}
+    for article in _articles():
+        territories = [link.territory for link in article.territory_links.all()]
+        used_territories.update({t.pk: t for t in territories})
+        articles.append(
+            {
+                "slug": article.slug,
+                "title": article.title,
+                "kicker": article.kicker,
+                "lead": article.lead,
+                "body": article.body,
+                "published_on": article.published_on.isoformat() if article.published_on else None,
+                "status": article.status,
+                "url": _article_url(article),
+                "source": {
+                    "file": article.source_file,
+                    "position": article.source_position,
+                    "publisher": article.publisher,
+                },
+                "territories": [_territory(t) for t in territories],
+                "organisations": [
+                    {
+                        "name": link.organisation.name,
+                        "slug": link.organisation.slug,
+                        "kind": link.organisation.kind,
+                    }
+                    for link in article.organisation_links.all()
+                ],
+                "people": [
+                    {"name": link.person.name, "role": link.role}
+                    for link in article.person_links.all()
+                ],
+                "tags": sorted(tag.name for tag in article.tags.all()),
+            }
+        )
+    labels = []
+    for label in IndustryLabel.objects.order_by("phase", "name").prefetch_related(
+        "territories", "articles"
+    ):
+        members = list(label.territories.all())
+        used_territories.update({t.pk: t for t in members})
+        labels.append(
+            {
+                "name": label.name,
+                "slug": label.slug,
+                "code": label.code,
+                "phase": label.phase,
+                "labelled_on": label.labelled_on.isoformat() if label.labelled_on else None,
+                "territories": [_territory(t) for t in members],
+                "articles": sorted(a.slug for a in label.articles.all()),
+            }
+        )
+    organisations = [
+        {
+            "name": organisation.name,
+            "slug": organisation.slug,
+            "kind": organisation.kind,
+            "acronym": organisation.acronym,
+            "website": organisation.website,
+            "home_territory": (
+                _territory(organisation.home_territory) if organisation.home_territory else None
+            ),
+        }
+        for organisation in Organisation.objects.select_related("home_territory").order_by("name")
+    ]
+    territories = [
+        {
+            **_territory(t),
+            "slug": t.slug,
+            "region": t.region.code if t.region_id and t.region else None,
+            "departement": t.departement.code if t.departement_id and t.departement else None,
+        }
+        for t in Territory.objects.filter(pk__in=used_territories)
+        .select_related("region", "departement")
+        .order_by("kind", "code")
+    ]
+    return {
+        "articles": articles,
+        "territories": territories,
+        "organisations": organisations,
+        "labels": labels,
+    }
+
+
+def export_articles_csv(dataset: dict) -> str:
+    """One row per article; linked records as "kind:code" or slugs joined with "; "."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for article in dataset["articles"]:
+        writer.writerow(
+            {
+                **{key: article[key] for key in CSV_COLUMNS if key in article},
+                "published_on": article["published_on"] or "",
+                "source_file": article["source"]["file"],
+                "source_position": article["source"]["position"],
+                "publisher": article["source"]["publisher"],
+                "territories": "; ".join(
+                    f"{t['kind']}:{t['code'] or t['name']}" for t in article["territories"]
+                ),
+                "organisations": "; ".join(o["slug"] for o in article["organisations"]),
+                "people": "; ".join(p["name"] for p in article["people"]),
+                "tags": "; ".join(article["tags"]),
+            }
+        )
+    return buffer.getvalue()

@@ -1,0 +1,609 @@
+"""Writing imported batches: one transaction per file, upserts on natural keys, editors win.
+
+The parsing is done by the pure ``news.ingest`` package; this module reads files (I/O at the
+edge), resolves what the parser found against the database and writes it.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import socket
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from news.ingest import (
+    PARSER_VERSION,
+    Gazetteer,
+    LabelMention,
+    OrganisationMention,
+    ParsedItem,
+    PlaceRecord,
+    UnreadableInput,
+    decode_bytes,
+    label_key,
+    normalize_text,
+    parse_document,
+)
+from news.models import (
+    Article,
+    ArticlePerson,
+    ArticleStatus,
+    FileOutcome,
+    ImportFileResult,
+    ImportRun,
+    ImportRunStatus,
+    LinkMethod,
+    LinkRejection,
+    LinkStatus,
+    SourceDocument,
+)
+from territories.models import (
+    AliasKind,
+    IndustryLabel,
+    Organisation,
+    OrganisationAlias,
+    OrganisationKind,
+    Person,
+    Territory,
+    TerritoryAlias,
+    TerritoryKind,
+)
+from territories.naming import fold, organisation_key, slug_base
+from territories.services import reference_is_loaded, reference_load
+
+# Any constant key: every import takes it, so concurrent runs write one file at a time.
+IMPORT_LOCK_KEY = 74_201_911
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+
+
+class ImportFailure(Exception):
+    """A file that cannot be imported; the message says why, in French, for the report."""
+
+
+@dataclass
+class ArticleOutcome:
+    action: str  # created, updated, unchanged, kept, duplicate
+    slug: str
+    title: str
+    links_created: int = 0
+    needs_review: bool = False
+
+
+@dataclass
+class FileReport:
+    path: str
+    outcome: str
+    reason: str = ""
+    articles: list[ArticleOutcome] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for article in self.articles if article.action == action)
+
+
+@dataclass
+class ImportReport:
+    run_id: int | None
+    dry_run: bool
+    files: list[FileReport] = field(default_factory=list)
+
+    def files_with(self, outcome: str) -> int:
+        return sum(1 for f in self.files if f.outcome == outcome)
+
+    def articles_with(self, action: str) -> int:
+        return sum(f.count(action) for f in self.files)
+
+    @property
+    def links_created(self) -> int:
+        return sum(a.links_created for f in self.files for a in f.articles)
+
+    @property
+    def needs_review(self) -> int:
+        return sum(
+            1
+            for f in self.files
+            for a in f.articles
+            if a.needs_review and a.action in {"created", "updated"}
+        )
+
+    @property
+    def failed(self) -> bool:
+        return any(f.outcome == FileOutcome.FAILED for f in self.files)
+
+    def summary(self) -> dict:
+        return {
+            "files": len(self.files),
+            "imported": self.files_with(FileOutcome.IMPORTED),
+            "unchanged": self.files_with(FileOutcome.UNCHANGED),
+            "skipped": self.files_with(FileOutcome.SKIPPED),
+            "failed": self.files_with(FileOutcome.FAILED),
+            "articles_created": self.articles_with("created"),
+            "articles_updated": self.articles_with("updated"),
+            "articles_unchanged": self.articles_with("unchanged") + self.articles_with("duplicate"),
+            "articles_kept": self.articles_with("kept"),
+            "links_created": self.links_created,
+            "needs_review": self.needs_review,
+        }
+
+    def as_dict(self) -> dict:
+        return {
+            "run": self.run_id,
+            "dry_run": self.dry_run,
+            "summary": self.summary(),
+            "files": [asdict(f) for f in self.files],
+        }
+
+
+def collect_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files to import: the files given, and the text files of the folders given (sorted)."""
+    collected: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            collected.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.is_file() and not p.name.startswith(".") and p.suffix in TEXT_SUFFIXES
+                )
+            )
+        else:
+            collected.append(path)
+    return collected
+
+
+def default_triggered_by() -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "?"
+    return f"loadseeds ({user}@{socket.gethostname()})"
+
+
+# -- resolution context, built once per batch ------------------------------------------------
+
+
+class Resolver:
+    """What the database already knows, loaded once per batch and kept current as it writes."""
+
+    def __init__(self):
+        places = [
+            PlaceRecord(
+                id=pk,
+                kind=kind,
+                name=name,
+                code=code,
+                departement=dep_code if kind != TerritoryKind.DEPARTEMENT else code,
+                region=region_code if kind != TerritoryKind.REGION else code,
+                population=population,
+            )
+            for pk, kind, name, code, dep_code, region_code, population in Territory.objects.filter(
+                is_obsolete=False
+            ).values_list(
+                "pk", "kind", "name", "code", "departement__code", "region__code", "population"
+            )
+        ]
+        aliases = TerritoryAlias.objects.values_list("territory_id", "name", "normalized", "kind")
+        self.gazetteer = Gazetteer(places, aliases)
+        self.region_of = {p.id: p.region for p in places}
+        self.region_ids = {
+            p.code: p.id for p in places if p.kind == TerritoryKind.REGION and p.code
+        }
+        self.organisations: dict[str, int] = dict(
+            Organisation.objects.values_list("normalized_name", "pk")
+        )
+        self.organisations.update(
+            OrganisationAlias.objects.values_list("normalized", "organisation_id")
+        )
+        self.acronyms: dict[str, int] = dict(
+            Organisation.objects.exclude(acronym="").values_list("acronym", "pk")
+        )
+
+    def parse(self, text: str):
+        return parse_document(
+            text,
+            gazetteer=self.gazetteer,
+            known_organisations=self.organisations,
+            known_acronyms=self.acronyms,
+        )
+
+
+# -- writers -----------------------------------------------------------------------------------
+
+
+def _unique_slug(model, base: str, *, exclude_pk=None) -> str:
+    base = base or "sans-titre"
+    taken = set(
+        model.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def organisation_resolve(*, mention: OrganisationMention, resolver: Resolver) -> Organisation:
+    """The organisation a mention names: matched by key, alias or acronym, else created."""
+    key = organisation_key(mention.name) or fold(mention.name)
+    pk = mention.known_id or resolver.organisations.get(key)
+    if pk is None and mention.acronym:
+        pk = resolver.acronyms.get(mention.acronym)
+    organisation = None
+    if pk is not None:
+        organisation = Organisation.objects.filter(pk=pk).first()
+    if organisation is None:
+        # Another run may have created it since the batch started: ask the database.
+        organisation = Organisation.objects.filter(
+            Q(normalized_name=key) | Q(aliases__normalized=key)
+        ).first()
+    if organisation is None:
+        organisation = Organisation.objects.create(
+            name=mention.name,
+            slug=_unique_slug(Organisation, slug_base(mention.name)),
+            kind=mention.kind if mention.kind in OrganisationKind.values else "other",
+            acronym=mention.acronym,
+        )
+    elif organisation.edited_at is None:
+        changed = []
+        if mention.acronym and not organisation.acronym:
+            organisation.acronym = mention.acronym
+            changed.append("acronym")
+        if organisation.kind == OrganisationKind.OTHER and mention.kind != OrganisationKind.OTHER:
+            organisation.kind = mention.kind
+            changed.append("kind")
+        if changed:
+            organisation.save(update_fields=[*changed, "updated_at"])
+    if key != organisation.normalized_name and key not in resolver.organisations:
+        OrganisationAlias.objects.get_or_create(
+            organisation=organisation,
+            normalized=key,
+            defaults={"name": mention.name, "kind": AliasKind.USUAL},
+        )
+    resolver.organisations[key] = organisation.pk
+    if mention.acronym:
+        resolver.acronyms.setdefault(mention.acronym, organisation.pk)
+    return organisation
+
+
+def label_resolve(
+    *, mention: LabelMention, resolver: Resolver, article: Article
+) -> IndustryLabel | None:
+    """Find or create the label a statement reports, with its members and phase."""
+    key = label_key(mention.name)
+    labels = list(IndustryLabel.objects.prefetch_related("territories"))
+    same_phase = [
+        label for label in labels if label.phase == mention.phase and label_key(label.name) == key
+    ]
+    other_phase = [
+        label for label in labels if label.phase != mention.phase and label_key(label.name) == key
+    ]
+    members = set(mention.members)
+    if same_phase:
+        label = same_phase[0]
+        if label.edited_at is None and members - {t.pk for t in label.territories.all()}:
+            label.territories.add(*members)
+        return label
+    if other_phase:
+        members |= {t.pk for t in other_phase[0].territories.all()}
+    if not members:
+        return None  # a name with nothing to place it: left to the editors
+    regions = [resolver.region_of.get(pk) for pk in members]
+    region_code = max(set(regions), key=regions.count) if regions else None
+    name = other_phase[0].name if other_phase else mention.name
+    labelled_on = (
+        article.published_on if mention.rule in {"quoted-name", "labelled-members"} else None
+    )
+    label = IndustryLabel.objects.create(
+        name=name,
+        slug=_unique_slug(IndustryLabel, slug_base(f"{name} {mention.phase}")),
+        phase=mention.phase,
+        region_id=resolver.region_ids.get(region_code),
+        labelled_on=labelled_on,
+    )
+    label.territories.set(members)
+    return label
+
+
+def _rejected(article: Article) -> set[tuple[int, int]]:
+    if article.pk is None:
+        return set()
+    return set(
+        LinkRejection.objects.filter(article=article).values_list("content_type", "object_id")
+    )
+
+
+def article_links_sync(*, article: Article, item: ParsedItem, resolver: Resolver) -> int:
+    """Suggested links of an article from what the parser found. Confirmed links and editors'
+    rejections stay as they are. Returns the number of links created."""
+    rejected = _rejected(article)
+    territory_type = ContentType.objects.get_for_model(Territory)
+    organisation_type = ContentType.objects.get_for_model(Organisation)
+    label_type = ContentType.objects.get_for_model(IndustryLabel)
+    created = 0
+
+    def sync(manager, target_field, wanted: dict[int, dict], content_type):
+        nonlocal created
+        existing = {getattr(link, f"{target_field}_id"): link for link in manager.all()}
+        for target_id, values in wanted.items():
+            if (content_type.pk, target_id) in rejected or target_id in existing:
+                continue
+            manager.create(**{f"{target_field}_id": target_id}, **values)
+            created += 1
+        stale = [
+            link.pk
+            for target_id, link in existing.items()
+            if target_id not in wanted and link.status == LinkStatus.SUGGESTED
+        ]
+        if stale:
+            manager.filter(pk__in=stale).delete()
+
+    sync(
+        article.territory_links,
+        "territory",
+        {
+            match.place.id: {
+                "method": match.method,
+                "confidence": match.confidence,
+                "matched_text": match.matched_text[:300],
+                "status": LinkStatus.SUGGESTED,
+            }
+            for match in item.places
+        },
+        territory_type,
+    )
+    organisations = {}
+    for mention in item.organisations:
+        organisation = organisation_resolve(mention=mention, resolver=resolver)
+        organisations[organisation.pk] = {
+            "method": LinkMethod.PATTERN if mention.rule != "known" else LinkMethod.NAME,
+            "confidence": mention.confidence,
+            "matched_text": mention.matched_text[:300],
+            "status": LinkStatus.SUGGESTED,
+        }
+    sync(article.organisation_links, "organisation", organisations, organisation_type)
+    labels = {}
+    for mention in item.labels:
+        label = label_resolve(mention=mention, resolver=resolver, article=article)
+        if label is not None:
+            labels[label.pk] = {
+                "method": LinkMethod.LABEL,
+                "confidence": 0.8,
+                "matched_text": mention.matched_text[:300],
+                "status": LinkStatus.SUGGESTED,
+            }
+    sync(article.label_links, "label", labels, label_type)
+
+    people = {}
+    for mention in item.people:
+        person, _ = Person.objects.get_or_create(
+            normalized_name=fold(mention.name),
+            defaults={"name": mention.name, "slug": _unique_slug(Person, slug_base(mention.name))},
+        )
+        people[person.pk] = mention
+    existing_people = set(article.person_links.values_list("person_id", flat=True))
+    for person_id, mention in people.items():
+        if person_id not in existing_people:
+            ArticlePerson.objects.create(
+                article=article,
+                person_id=person_id,
+                role=mention.role,
+                matched_text=mention.matched_text[:300],
+                method=LinkMethod.PATTERN,
+                confidence=0.7,
+                status=LinkStatus.SUGGESTED,
+            )
+            created += 1
+    return created
+
+
+ARTICLE_FIELDS = (
+    "title",
+    "kicker",
+    "lead",
+    "body",
+    "published_on",
+    "date_precision",
+    "date_inferred",
+    "publisher",
+    "needs_review",
+    "review_notes",
+)
+
+
+def _article_values(item: ParsedItem) -> dict:
+    return {
+        "title": item.title[:300],
+        "kicker": item.kicker[:200],
+        "lead": item.lead,
+        "body": item.body,
+        "published_on": item.published_on,
+        "date_precision": item.date_precision,
+        "date_inferred": item.date_inferred,
+        "publisher": item.publisher[:200],
+        "needs_review": item.needs_review,
+        "review_notes": "\n".join(item.review_notes),
+    }
+
+
+def article_import(
+    *,
+    item: ParsedItem,
+    source_name: str,
+    run: ImportRun | None,
+    resolver: Resolver,
+    publish: bool,
+) -> ArticleOutcome:
+    """Create or update the article of one parsed item; an editor's version is never touched."""
+    article = Article.objects.filter(content_hash=item.content_hash).first()
+    if article is None:
+        # The same file re-scraped with a changed text: same article, new version.
+        article = Article.objects.filter(
+            source_file=source_name, source_position=item.position, content_hash__isnull=False
+        ).first()
+    values = _article_values(item)
+    if article is not None:
+        if article.edited_at is not None:
+            return ArticleOutcome("kept", article.slug, article.title)
+        unchanged = article.parser_version == PARSER_VERSION and article.content_hash == (
+            item.content_hash
+        )
+        if unchanged and not (publish and not article.is_published):
+            return ArticleOutcome("unchanged", article.slug, article.title)
+        for name, value in values.items():
+            setattr(article, name, value)
+        article.content_hash = item.content_hash
+        article.source_text = item.source_text
+        article.parser_version = PARSER_VERSION
+        article.import_run = run
+        if publish:
+            article.status = ArticleStatus.PUBLISHED
+        article.save()
+        action = "updated"
+    else:
+        article = Article.objects.create(
+            slug=_unique_slug(Article, slug_base(item.title)),
+            status=ArticleStatus.PUBLISHED if publish else ArticleStatus.DRAFT,
+            source_file=source_name,
+            source_position=item.position,
+            source_text=item.source_text,
+            content_hash=item.content_hash,
+            parser_version=PARSER_VERSION,
+            import_run=run,
+            **values,
+        )
+        action = "created"
+    links = article_links_sync(article=article, item=item, resolver=resolver)
+    article.tags.set(item.tags)
+    return ArticleOutcome(action, article.slug, article.title, links, item.needs_review)
+
+
+def _take_import_lock() -> None:
+    """Serialise imports across processes; SQLite already serialises writers."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+
+
+def file_import(
+    *, path: Path, run: ImportRun | None, resolver: Resolver, publish: bool, dry_run: bool
+) -> FileReport:
+    """Import one file in one transaction: it ends imported, unchanged, skipped or failed."""
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return FileReport(str(path), FileOutcome.FAILED, "fichier introuvable")
+    except IsADirectoryError:
+        return FileReport(str(path), FileOutcome.FAILED, "c'est un dossier, pas un fichier")
+    except OSError as error:
+        return FileReport(str(path), FileOutcome.FAILED, f"lecture impossible : {error.strerror}")
+
+    file_hash = hashlib.sha256(raw).hexdigest()
+    if SourceDocument.objects.filter(
+        content_hash=file_hash, parser_version=PARSER_VERSION
+    ).exists():
+        if not publish or not Article.objects.drafts().filter(source_file=name).exists():
+            return FileReport(str(path), FileOutcome.UNCHANGED, "déjà importé, identique")
+    try:
+        text, _encoding = decode_bytes(raw)
+    except UnreadableInput as error:
+        outcome = FileOutcome.SKIPPED if "vide" in str(error) else FileOutcome.FAILED
+        return FileReport(str(path), outcome, str(error))
+    text = normalize_text(text)
+    if not text:
+        return FileReport(str(path), FileOutcome.SKIPPED, "fichier vide")
+    document = resolver.parse(text)
+    if not document.items:
+        return FileReport(
+            str(path),
+            FileOutcome.SKIPPED,
+            "aucun texte d'article : seulement des menus, boutons et liens",
+        )
+
+    report = FileReport(str(path), FileOutcome.IMPORTED)
+    try:
+        with transaction.atomic():
+            _take_import_lock()
+            seen: set[str] = set()
+            for item in document.items:
+                if item.content_hash in seen:
+                    report.articles.append(ArticleOutcome("duplicate", "", item.title))
+                    continue
+                seen.add(item.content_hash)
+                report.articles.append(
+                    article_import(
+                        item=item, source_name=name, run=run, resolver=resolver, publish=publish
+                    )
+                )
+            SourceDocument.objects.update_or_create(
+                content_hash=file_hash,
+                defaults={"name": name, "parser_version": PARSER_VERSION, "first_run": run},
+            )
+            if all(a.action in {"unchanged", "duplicate"} for a in report.articles):
+                report.outcome = FileOutcome.UNCHANGED
+                report.reason = "articles déjà présents, identiques"
+            if dry_run:
+                transaction.set_rollback(True)
+    except Exception as error:  # noqa: BLE001 - any failure of one file must not stop the batch
+        return FileReport(str(path), FileOutcome.FAILED, f"erreur à l'écriture : {error}")
+    return report
+
+
+def batch_import(
+    *,
+    paths: Iterable[Path],
+    publish: bool = False,
+    dry_run: bool = False,
+    triggered_by: str | None = None,
+    progress: Callable[[int, int, Path], None] | None = None,
+) -> ImportReport:
+    """Import files and folders; each file in its own transaction, the run recorded."""
+    if not reference_is_loaded():
+        reference_load()
+    files = collect_paths(paths)
+    resolver = Resolver()
+    run = None
+    if not dry_run:
+        run = ImportRun.objects.create(
+            triggered_by=triggered_by or default_triggered_by(),
+            options={
+                "paths": [str(p) for p in paths],
+                "publish": publish,
+                "parser_version": PARSER_VERSION,
+            },
+        )
+    report = ImportReport(run_id=run.pk if run else None, dry_run=dry_run)
+    for index, path in enumerate(files, start=1):
+        file_report = file_import(
+            path=path, run=run, resolver=resolver, publish=publish, dry_run=dry_run
+        )
+        report.files.append(file_report)
+        if run is not None:
+            ImportFileResult.objects.create(
+                run=run,
+                path=file_report.path[:500],
+                outcome=file_report.outcome,
+                reason=file_report.reason,
+                details={"articles": [asdict(a) for a in file_report.articles]},
+            )
+        if progress:
+            progress(index, len(files), path)
+    if run is not None:
+        run.finished_at = timezone.now()
+        run.summary = report.summary()
+        if report.failed:
+            failed_all = report.files_with(FileOutcome.FAILED) == len(report.files)
+            run.status = ImportRunStatus.FAILED if failed_all else ImportRunStatus.PARTIAL
+        else:
+            run.status = ImportRunStatus.SUCCEEDED
+        run.save(update_fields=["finished_at", "summary", "status"])
+    return report

@@ -1,0 +1,269 @@
+"""loadseeds on the seed batch: what an editor finds after an import, read from the seeds."""
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from news.models import Article, ArticleStatus, ImportRun, ImportRunStatus
+from territories.models import IndustryLabel, LabelPhase, Organisation, Person
+from territories.naming import organisation_key
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    call_command("loadseeds", str(SEEDS), verbosity=0)
+
+
+def articles_of(prefix: str):
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return list(Article.objects.filter(source_file=path.name).order_by("source_position"))
+
+
+def codes(article) -> set[str]:
+    return set(article.territories.values_list("code", flat=True))
+
+
+def organisations(article) -> set[str]:
+    return set(article.organisations.values_list("name", flat=True))
+
+
+def people(article) -> set[str]:
+    return set(article.people.values_list("name", flat=True))
+
+
+def test_every_brief_of_the_digest_is_its_own_article(seeded):
+    briefs = articles_of("000")
+    assert len(briefs) == 10
+    assert [a.source_position for a in briefs] == list(range(10))
+    assert briefs[3].title == (
+        "Le 11 juin dernier avaient lieu les Rencontres industrielles régionales, à Valenciennes"
+    )
+    assert briefs[7].title == "Réindustrialisation à Dunkerque"
+    assert briefs[9].title == "Communauté de communes du Pays d’Opale"
+
+
+def test_digest_dates_take_the_year_the_page_gives(seeded):
+    briefs = articles_of("000")
+    assert [a.published_on for a in briefs] == [
+        datetime.date(2024, 6, 18),
+        datetime.date(2024, 6, 13),
+        datetime.date(2024, 6, 13),
+        datetime.date(2024, 6, 11),
+        datetime.date(2024, 6, 10),
+        datetime.date(2024, 6, 10),
+        None,
+        None,
+        datetime.date(2024, 6, 6),
+        datetime.date(2024, 4, 1),
+    ]
+    assert briefs[9].date_precision == "month"
+    assert all(a.date_inferred for a in briefs if a.published_on)
+    assert briefs[6].needs_review and briefs[7].needs_review
+
+
+@pytest.mark.parametrize(
+    ("position", "expected"),
+    [
+        (2, {"62497"}),  # Leforest
+        (3, {"59606", "245901160"}),  # Valenciennes, "Métropole de Valenciennes"
+        (4, {"200042190", "59632"}),  # CA de la Porte du Hainaut, Wallers
+        (5, {"200069037", "62765"}),  # Pays de Saint-Omer, "St-Omer" in the Pas-de-Calais
+        (6, {"62321", "62498", "200044618", "246200299", "200044048"}),
+        (7, {"59183"}),  # Dunkerque
+        (8, {"200069037", "62040"}),  # Arques of the Pas-de-Calais, not of the Aude
+        (9, {"200072478", "62397"}),  # CCPO, Guînes
+    ],
+)
+def test_digest_territories(seeded, position, expected):
+    assert codes(articles_of("000")[position]) == expected
+
+
+def test_digest_organisations_people_and_acronyms(seeded):
+    briefs = articles_of("000")
+    assert organisations(briefs[1]) == {"Face Valo"}
+    phc = Organisation.objects.get(name="Porte du Hainaut Commerce")
+    assert (phc.acronym, phc.kind) == ("PHC", "association")
+    assert organisations(briefs[6]) == {"Symevad"}
+    assert organisations(briefs[7]) == {"Medef", "Y croire pour agir"}
+    assert people(briefs[7]) == {"Pierre Gattaz"}
+    assert people(briefs[8]) == {"Thierry Deteve"}
+
+
+def test_one_organisation_for_its_two_spellings_across_articles(seeded):
+    briefs = articles_of("000")
+    (initiative,) = Organisation.objects.filter(
+        normalized_name=organisation_key("Initiative Pays de Saint-Omer")
+    )
+    assert initiative.acronym == "IPSO"
+    assert set(briefs[5].organisations.all()) == {initiative}
+    assert set(briefs[8].organisations.all()) == {initiative}
+
+
+def test_labelling_of_lille_and_pevele(seeded):
+    (article,) = articles_of("001")
+    assert article.title == (
+        "La Métropole Européenne de Lille et la Pévèle-Carembault labellisées "
+        '"Territoire d’industrie"'
+    )
+    assert article.kicker == "Nord"
+    assert article.published_on == datetime.date(2023, 11, 9)
+    assert codes(article) == {"59", "200093201", "200041960", "71076", "32"}
+    assert {"Peignage Dumortier", "Dickson", "Subremat", "Imattec", "Euratex"} <= organisations(
+        article
+    )
+    assert people(article) == {"Bernard Haesebroeck", "Arnaud Hottin", "Gregory Marchant"}
+    assert set(article.tags.names()) >= {"Nord", "Industrie", "Collectivités territoriales"}
+    (label,) = article.industry_labels.all()
+    assert label.name == "Territoire d’industrie du Scot Lille Métropole"
+    assert label.phase == LabelPhase.SECOND
+    assert label.labelled_on == datetime.date(2023, 11, 9)
+    assert label.region.code == "32"
+    assert set(label.territories.values_list("code", flat=True)) == {"200093201", "200041960"}
+
+
+def test_main_text_does_not_take_the_date_of_a_teaser_card(seeded):
+    (article,) = articles_of("002")
+    assert article.published_on == datetime.date(2023, 5, 11)
+    assert article.date_inferred
+    assert article.kicker == "Pays de Saint-Omer (62)"
+    assert codes(article) == {"32", "200069037", "200040947"}
+    assert organisations(article) == {"Banque des Territoires"}
+    assert people(article) == {"Bruno Le Maire", "Christophe Béchu", "Roland Lescure"}
+    (label,) = article.industry_labels.all()
+    assert (label.name, label.phase) == ("Coeur de Flandre", LabelPhase.SECOND)
+    assert set(label.territories.values_list("code", flat=True)) == {"200040947"}
+
+
+def test_terres_de_lorraine_joins_the_second_phase_with_its_members(seeded):
+    (article,) = articles_of("003")
+    assert article.published_on == datetime.date(2025, 1, 13)
+    assert not article.date_inferred
+    assert article.publisher == "Lorr'Up"
+    assert codes(article) == {"44", "245400171", "200070563"}
+    assert organisations(article) == {"Association du Pays Terres de Lorraine"}
+    assert people(article) == {"Hervé Tillard", "Fabrice Chartreux"}
+    (label,) = article.industry_labels.all()
+    assert label.phase == LabelPhase.SECOND
+    first_phase = IndustryLabel.objects.get(code="ti-4411")
+    assert set(label.territories.all()) == set(first_phase.territories.all())
+    assert "## Une réunion stratégique pour fixer les objectifs 2025" in article.body
+
+
+def test_convention_without_date_is_flagged(seeded):
+    (article,) = articles_of("004")
+    assert article.kicker == "Pour renforcer le développement économique du territoire"
+    assert article.title == (
+        "La CABBALR et la CCI Artois officialisent une convention de partenariat"
+    )
+    assert article.published_on is None
+    assert article.needs_review
+    assert "date" in article.review_notes.lower()
+    assert codes(article) == {"200072460", "62119"}
+    cci = Organisation.objects.get(name="CCI Artois")
+    assert cci.kind == "chamber"
+    assert organisations(article) == {"CCI Artois"}
+    assert people(article) == {"Olivier Gacquerre", "Jean-Marc Devise"}
+    assert "## Industrie et commerce de proximité" in article.body
+
+
+CHROME = [
+    "Menu",
+    "Suivez nous",
+    "Partager",
+    "S'abonner",
+    "Photo :",
+    "stock.adobe.com",
+    "Articles récents",
+    "Télécharger la fiche",
+    "Remplissez le formulaire",
+    " # ",
+    "lorrup",
+    "Publié le",
+    "Replay",
+    "S'inscrire",
+    "pack rebond",
+    "Matinale chez Flavien",
+]
+
+
+def test_no_chrome_line_survives_in_any_article(seeded):
+    for article in Article.objects.all():
+        text = "\n".join([article.kicker, article.title, article.lead, article.body])
+        for chrome in CHROME:
+            assert chrome not in text, (article.source_file, chrome)
+
+
+def test_no_commune_from_a_wrong_departement(seeded):
+    from territories.models import Territory
+
+    communes = Territory.objects.filter(articles__isnull=False, kind="commune").distinct()
+    assert {c.departement.code for c in communes} <= {"59", "62", "71"}  # 71: Chalon-sur-Saône
+
+
+def test_links_record_how_they_were_made(seeded):
+    (article,) = articles_of("004")
+    link = article.territory_links.get(territory__code="200072460")
+    assert (link.method, link.matched_text, link.status) == ("alias", "CABBALR", "suggested")
+    assert 0 < link.confidence <= 1
+
+
+def test_persons_are_kept_in_searchable_form(seeded):
+    assert Person.objects.filter(name__icontains="gacquerre").exists()
+
+
+def test_imported_articles_are_drafts_unless_published(seeded):
+    assert not Article.objects.published().exists()
+    call_command("loadseeds", str(SEEDS), "--publish", verbosity=0)
+    assert Article.objects.drafts().count() == 0
+    assert Article.objects.published().count() == 14
+
+
+def test_each_run_is_recorded_with_file_results(seeded):
+    run = ImportRun.objects.latest()
+    assert run.status == ImportRunStatus.SUCCEEDED
+    assert run.files.count() == 5
+    assert run.summary["articles_created"] == 14
+    assert run.finished_at is not None
+
+
+def test_default_path_is_the_seeds_folder():
+    call_command("loadseeds", verbosity=0)
+    assert Article.objects.count() == 14
+
+
+def test_json_report_is_machine_readable(capsys):
+    call_command("loadseeds", str(SEEDS), "--json")
+    report = json.loads(capsys.readouterr().out)
+    assert report["summary"]["articles_created"] == 14
+    assert {f["outcome"] for f in report["files"]} == {"imported"}
+    assert report["files"][0]["articles"][0]["action"] == "created"
+
+
+def test_summary_table_is_printed(capsys):
+    call_command("loadseeds", str(SEEDS))
+    out = capsys.readouterr().out
+    assert "Articles créés" in out
+    assert "Articles à vérifier" in out
+
+
+def test_dry_run_writes_nothing_but_reports(capsys):
+    call_command("loadseeds", str(SEEDS), "--dry-run", "--json")
+    report = json.loads(capsys.readouterr().out)
+    assert report["dry_run"] is True
+    assert report["summary"]["articles_created"] == 14
+    assert Article.objects.count() == 0
+    assert Organisation.objects.count() == 0
+    assert ImportRun.objects.count() == 0
+
+
+def test_published_status_is_kept_on_reimport(seeded):
+    Article.objects.update(status=ArticleStatus.PUBLISHED)
+    call_command("loadseeds", str(SEEDS), verbosity=0)
+    assert Article.objects.drafts().count() == 0
