@@ -25,7 +25,7 @@ from taggit.models import Tag
 from news import selectors
 from news.search import search_articles
 from territories.models import IndustryLabel, LabelPhase, Organisation, Territory, TerritoryKind
-from territories.naming import fold, name_key
+from territories.naming import fold, organisation_key
 
 
 class SortOrder:
@@ -96,7 +96,7 @@ def territory_name_lookup(value: str) -> Q | None:
 
 
 def organisation_name_lookup(value: str) -> Q | None:
-    key = name_key(value) or fold(value)
+    key = organisation_key(value) or fold(value)
     return Q(normalized_name=key) if key else None
 
 

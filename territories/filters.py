@@ -15,7 +15,7 @@ from territories.models import (
     Territory,
     TerritoryKind,
 )
-from territories.naming import fold, name_key
+from territories.naming import fold, organisation_key
 from territories.selectors import has_published_article
 
 
@@ -106,10 +106,12 @@ class OrganisationFilter(ContentToggleMixin, django_filters.FilterSet):
     content_link_field = "organisation"
 
     def filter_name(self, queryset, name, value):
-        key = name_key(value) or fold(value)
+        key = organisation_key(value) or fold(value)
         if not key:
             return queryset
-        return queryset.filter(Q(normalized_name__contains=key) | Q(acronym__iexact=value))
+        return queryset.filter(
+            Q(normalized_name__contains=key) | Q(acronym__iexact=value) | Q(name__icontains=value)
+        )
 
 
 class IndustryLabelFilter(RegionChoicesMixin, django_filters.FilterSet):

@@ -16,7 +16,7 @@ from territories import selectors
 from territories.filters import IndustryLabelFilter, OrganisationFilter, TerritoryFilter
 from territories.maps import shape_map
 from territories.models import IndustryLabel, LabelPhase, Organisation, Territory, TerritoryKind
-from territories.naming import fold, name_key
+from territories.naming import fold, organisation_key
 
 SUGGESTION_COUNT = 10
 
@@ -190,9 +190,13 @@ class TerritorySuggestionsView(SuggestionsView):
 
 class OrganisationSuggestionsView(SuggestionsView):
     def suggest(self, query):
-        key = name_key(query) or fold(query)
+        key = organisation_key(query) or fold(query)
         matches = (
-            Organisation.objects.filter(Q(normalized_name__contains=key) | Q(acronym__iexact=query))
+            Organisation.objects.filter(
+                Q(normalized_name__contains=key)
+                | Q(acronym__iexact=query)
+                | Q(name__icontains=query)
+            )
             .only("slug", "name", "kind")
             .order_by("name")[:SUGGESTION_COUNT]
         )

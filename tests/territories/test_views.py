@@ -1,0 +1,346 @@
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from news.mixins import ArticleBlockMixin
+from territories.models import IndustryLabel, LabelPhase, OrganisationKind
+from territories.views import OrganisationListView, TerritoryListView
+from tests.factories import make_article, make_label, make_organisation
+from tests.places import reference_places
+
+pytestmark = pytest.mark.django_db
+
+TERRITORY_LIST = reverse("territories:territory-list")
+ORGANISATION_LIST = reverse("territories:organisation-list")
+LABEL_LIST = reverse("territories:label-list")
+MAP = reverse("territories:label-map")
+
+
+@pytest.fixture
+def places():
+    return reference_places()
+
+
+def names(response, key="object_list"):
+    return [str(obj) for obj in response.context[key]]
+
+
+# Territory list -----------------------------------------------------------------------------
+
+
+def test_territory_list_shows_only_territories_with_published_articles_by_default(client, places):
+    make_article(territories=[places.commune])
+    make_article(territories=[places.commune, places.epci])
+    make_article(territories=[places.other_region_commune], status="draft")
+
+    response = client.get(TERRITORY_LIST)
+
+    assert response.status_code == 200
+    rows = {str(t): t.article_count for t in response.context["object_list"]}
+    assert rows == {"Béthune (62)": 2, str(places.epci): 1}
+
+
+def test_territory_list_can_show_every_territory(client, places):
+    response = client.get(TERRITORY_LIST, {"tous": "on", "q": "bethune"})
+    shown = names(response)
+    assert "Béthune (62)" in shown
+    assert str(places.epci) in shown
+
+
+def test_territory_list_filters_by_kind_region_and_name(client, places):
+    make_article(territories=[places.commune, places.epci, places.other_region_commune])
+    assert names(client.get(TERRITORY_LIST, {"type": "epci"})) == [str(places.epci)]
+    assert set(names(client.get(TERRITORY_LIST, {"region": places.region.slug}))) == {
+        "Béthune (62)",
+        str(places.epci),
+    }
+    assert names(client.get(TERRITORY_LIST, {"q": "LYON"})) == ["Lyon (69)"]
+    region_itself = client.get(
+        TERRITORY_LIST, {"tous": "on", "type": "region", "region": places.region.slug}
+    )
+    assert names(region_itself) == ["Hauts-de-France"]
+
+
+def test_territory_list_queries_do_not_grow_with_the_page_size(
+    client, places, monkeypatch, django_assert_max_num_queries
+):
+    counts = []
+    for page_size in (5, 50):
+        monkeypatch.setattr(TerritoryListView, "paginate_by", page_size)
+        with django_assert_max_num_queries(10) as captured:
+            response = client.get(TERRITORY_LIST, {"tous": "on", "region": places.region.slug})
+        assert len(response.context["object_list"]) == page_size
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+
+
+# Territory detail ---------------------------------------------------------------------------
+
+
+def test_commune_page_shows_its_hierarchy_labels_articles_and_organisations(client, places):
+    article = make_article(title="À Béthune", territories=[places.commune])
+    make_article(title="Brouillon béthunois", territories=[places.commune], status="draft")
+    make_article(title="À Lyon", territories=[places.other_region_commune])
+    organisation = make_organisation("Forges de Béthune", home_territory=places.commune)
+
+    response = client.get(places.commune.get_absolute_url())
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    for ancestor in (places.region, places.departement, places.epci):
+        assert ancestor.get_absolute_url() in content
+    assert places.label.get_absolute_url() in content  # held by its EPCI
+    assert [a.pk for a in response.context["articles"]] == [article.pk]
+    assert response.context["article_count"] == 1
+    assert "Brouillon béthunois" not in content
+    assert organisation.get_absolute_url() in content
+    assert reverse("news:territory-feed-rss", kwargs={"slug": places.commune.slug}) in content
+
+
+def test_epci_page_lists_its_communes_and_the_articles_inside_it(client, places):
+    make_article(title="Dans une commune membre", territories=[places.neighbour])
+    make_article(title="Sur l'agglomération", territories=[places.epci])
+    make_article(title="Commune voisine hors EPCI", territories=[places.other_epci_commune])
+
+    response = client.get(places.epci.get_absolute_url())
+
+    assert {a.title for a in response.context["articles"]} == {
+        "Dans une commune membre",
+        "Sur l'agglomération",
+    }
+    children = response.context["children"]
+    assert places.commune in children and places.neighbour in children
+    assert all(child.kind == "commune" for child in children)
+    assert places.label in response.context["labels"]
+
+
+def test_departement_page_lists_its_epcis_including_those_crossing_its_border(client, places):
+    response = client.get(places.departement.get_absolute_url())
+    children = response.context["children"]
+    assert places.epci in children
+    assert places.cross_epci in children  # mainly in the Nord
+    assert places.label in response.context["labels"]
+
+
+def test_region_page_lists_its_departements_and_finds_everything_inside(client, places):
+    make_article(title="Béthune", territories=[places.commune])
+    make_article(title="Lyon", territories=[places.other_region_commune])
+
+    response = client.get(places.region.get_absolute_url())
+
+    assert places.departement in response.context["children"]
+    assert [a.title for a in response.context["articles"]] == ["Béthune"]
+
+
+def test_every_territory_has_a_page_even_without_content(client, places):
+    response = client.get(places.other_region_commune.get_absolute_url())
+    assert response.status_code == 200
+    assert "Aucun article publié ne cite encore ce territoire." in response.content.decode()
+
+
+def test_unknown_territory_is_a_404(client):
+    url = reverse("territories:territory-detail", kwargs={"slug": "atlantide"})
+    assert client.get(url).status_code == 404
+
+
+def test_territory_page_queries_do_not_grow_with_its_articles(
+    client, places, monkeypatch, django_assert_max_num_queries
+):
+    for n in range(12):
+        make_article(territories=[places.commune, places.neighbour], tags=[f"t{n}"])
+        make_organisation(home_territory=places.neighbour)
+    counts = []
+    for page_size in (2, 12):
+        monkeypatch.setattr(ArticleBlockMixin, "articles_per_page", page_size)
+        for territory in (places.region, places.epci, places.commune):
+            with django_assert_max_num_queries(10) as captured:
+                response = client.get(territory.get_absolute_url())
+            assert len(response.context["articles"]) == min(page_size, 12)
+            counts.append(len(captured.captured_queries))
+    assert counts[:3] == counts[3:]
+
+
+# Organisations ------------------------------------------------------------------------------
+
+
+def test_organisation_list_shows_organisations_with_published_articles(client):
+    cited = make_organisation("Aciéries de Dunkerque", kind=OrganisationKind.COMPANY)
+    in_draft_only = make_organisation("Brouillons SA")
+    make_article(organisations=[cited])
+    make_article(organisations=[in_draft_only], status="draft")
+
+    response = client.get(ORGANISATION_LIST)
+
+    assert names(response) == ["Aciéries de Dunkerque"]
+    assert response.context["object_list"][0].article_count == 1
+    everything = names(client.get(ORGANISATION_LIST, {"tous": "on"}))
+    assert "Brouillons SA" in everything
+
+
+def test_organisation_list_filters_by_name_and_kind(client):
+    chamber = make_organisation("Chambre de commerce et d'industrie Artois", acronym="CCIA")
+    chamber.kind = OrganisationKind.CHAMBER
+    chamber.save()
+    company = make_organisation("Fonderie Martin")
+    make_article(organisations=[chamber, company])
+
+    for query in ("chambre de commerce", "Chambre de commerce et d'industrie", "CCI Artois"):
+        assert names(client.get(ORGANISATION_LIST, {"q": query})) == [chamber.name], query
+    assert names(client.get(ORGANISATION_LIST, {"q": "ccia"})) == [chamber.name]
+    assert names(client.get(ORGANISATION_LIST, {"type": "company"})) == [company.name]
+
+
+def test_organisation_page_lists_its_articles_and_territories(client, places):
+    organisation = make_organisation(
+        "Fonderie Martin", home_territory=places.commune, website="javascript:alert(1)"
+    )
+    make_article(title="Cité", organisations=[organisation], territories=[places.neighbour])
+    make_article(title="Brouillon", organisations=[organisation], status="draft")
+
+    response = client.get(organisation.get_absolute_url())
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert [a.title for a in response.context["articles"]] == ["Cité"]
+    assert places.neighbour in response.context["territories"]
+    assert places.commune.get_absolute_url() in content
+    assert "javascript:" not in content
+
+
+def test_organisation_page_queries_do_not_grow(
+    client, places, monkeypatch, django_assert_max_num_queries
+):
+    organisation = make_organisation()
+    for _ in range(12):
+        make_article(organisations=[organisation], territories=[places.commune])
+    counts = []
+    for page_size in (2, 12):
+        monkeypatch.setattr(ArticleBlockMixin, "articles_per_page", page_size)
+        with django_assert_max_num_queries(10) as captured:
+            client.get(organisation.get_absolute_url())
+        counts.append(len(captured.captured_queries))
+    monkeypatch.setattr(OrganisationListView, "paginate_by", 2)
+    with django_assert_max_num_queries(10):
+        client.get(ORGANISATION_LIST)
+    assert counts[0] == counts[1]
+
+
+def test_unknown_organisation_is_a_404(client):
+    url = reverse("territories:organisation-detail", kwargs={"slug": "inconnue"})
+    assert client.get(url).status_code == 404
+
+
+# Territoires d'industrie --------------------------------------------------------------------
+
+
+def test_label_list_groups_every_label_by_region(client, places):
+    second = make_label("Artois Lys", territories=[places.epci], region=places.region)
+
+    response = client.get(LABEL_LIST)
+
+    content = response.content.decode()
+    assert len(response.context["object_list"]) == IndustryLabel.objects.count()
+    assert '<h3 id="region-' in content and "Hauts-de-France</h3>" in content
+    assert places.label.get_absolute_url() in content
+    assert second.get_absolute_url() in content
+
+
+def test_label_list_filters_by_phase_and_region(client, places):
+    second = make_label("Artois Lys", region=places.region, phase=LabelPhase.SECOND)
+
+    by_phase = client.get(LABEL_LIST, {"phase": LabelPhase.SECOND})
+    assert list(by_phase.context["object_list"]) == [second]
+    by_region = client.get(LABEL_LIST, {"region": places.region.slug})
+    assert places.label in by_region.context["object_list"]
+    assert all(label.region == places.region for label in by_region.context["object_list"])
+
+
+def test_label_page_shows_members_perimeter_and_articles(client, places):
+    make_article(title="Le label", labels=[places.label])
+    make_article(title="Un membre", territories=[places.neighbour])
+    make_article(title="Brouillon", labels=[places.label], status="draft")
+
+    response = client.get(places.label.get_absolute_url())
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert places.epci in response.context["members"]
+    assert places.epci.get_absolute_url() in content
+    assert [a.title for a in response.context["articles"]] == ["Le label"]
+    assert [a.title for a in response.context["territory_articles"]] == ["Un membre"]
+    assert re.search(r'<path d="m[0-9. -]+z', content)
+    assert "Brouillon" not in content
+
+
+def test_a_label_without_perimeter_or_article_still_has_a_page(client):
+    label = make_label("Nouveau territoire")
+    response = client.get(label.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["shape"] is None
+
+
+def test_label_pages_queries_stay_constant(client, places, django_assert_max_num_queries):
+    for _ in range(8):
+        make_article(labels=[places.label], territories=[places.commune])
+    with django_assert_max_num_queries(10):
+        client.get(places.label.get_absolute_url())
+    with django_assert_max_num_queries(10):
+        client.get(LABEL_LIST)
+
+
+# Map ----------------------------------------------------------------------------------------
+
+
+def test_map_draws_every_label_with_a_perimeter_as_a_titled_link(client, places):
+    cache.clear()
+    response = client.get(MAP)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    svg = content[content.index("<svg") : content.index("</svg>")]
+    links = re.findall(r'<a href="(/territoires-d-industrie/[^"]+/)"><title>([^<]+)</title>', svg)
+    drawn = {href for href, _ in links}
+    with_perimeter = [
+        label for label in IndustryLabel.objects.all() if (label.perimeter or {}).get("coordinates")
+    ]
+    assert len(drawn) == len(with_perimeter)
+    assert places.label.get_absolute_url() in drawn
+    assert ("/territoires-d-industrie/bethune-bruay/", "Béthune-Bruay") in links
+    assert "La Réunion" in svg  # overseas labels in an inset
+
+
+def test_map_is_computed_once_then_served_from_the_cache(client, django_assert_max_num_queries):
+    cache.clear()
+    client.get(MAP)
+    with django_assert_max_num_queries(1):
+        assert client.get(MAP).status_code == 200
+
+
+def test_map_follows_a_new_label(client, places):
+    cache.clear()
+    client.get(MAP)
+    label = make_label("Sans périmètre")
+    assert label.get_absolute_url() in client.get(MAP).content.decode()
+
+
+# Suggestions --------------------------------------------------------------------------------
+
+
+def test_territory_suggestions_rank_exact_names_first(client, places):
+    response = client.get(reverse("territories:territory-suggestions"), {"q": "bethune"})
+    results = response.json()["results"]
+    assert results[0] == {"value": places.commune.slug, "label": "Béthune (62) — Commune"}
+    assert len(results) <= 10
+
+
+def test_organisation_suggestions(client):
+    organisation = make_organisation("Aciéries de Dunkerque")
+    response = client.get(reverse("territories:organisation-suggestions"), {"q": "acieries"})
+    assert response.json()["results"][0]["value"] == organisation.slug
+
+
+def test_suggestions_need_two_letters(client):
+    response = client.get(reverse("territories:territory-suggestions"), {"q": "b"})
+    assert response.json() == {"results": []}
