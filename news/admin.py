@@ -53,6 +53,7 @@ from news.services.curation import (
 )
 from territories.admin_filters import (
     DepartementScopeFilter,
+    EditedByEditorFilter,
     IndustryLabelChoicesMixin,
     RegionScopeFilter,
 )
@@ -284,7 +285,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         TagFilter,
         ImportRunFilter,
         "publisher",
-        ("edited_at", admin.EmptyFieldListFilter),
+        EditedByEditorFilter,
     ]
     # On PostgreSQL get_search_results() uses the full-text index instead of these.
     search_fields = ["title", "lead", "body", "source_file", "publisher"]
@@ -293,6 +294,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
     ordering = ["-published_on", "-id"]
     list_per_page = 50
     show_full_result_count = False
+    # Facet counts run one COUNT per filter choice over the whole table: too slow here.
+    show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
     prepopulated_fields = {"slug": ["title"]}
     save_on_top = True

@@ -181,3 +181,20 @@ class TerritoryIndustryLabelFilter(IndustryLabelChoicesMixin, admin.SimpleListFi
             return queryset.none()
         members = label.territories.values("pk")
         return queryset.filter(Q(pk__in=members) | Q(epci__in=members))
+
+
+class EditedByEditorFilter(admin.SimpleListFilter):
+    """Rows an editor has changed (``edited_at`` set): imports leave them alone."""
+
+    title = _("modifié par un éditeur")
+    parameter_name = "edited"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Oui")), ("no", _("Non"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(edited_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(edited_at__isnull=True)
+        return queryset

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from news.models import (
     Article,
@@ -133,15 +134,19 @@ def test_change_list_filters_by_region_and_departement_through_the_links(client,
     }
 
 
-def test_change_list_filters_by_label_tag_import_run_publisher_and_pending_links(client, editor):
+def test_change_list_filters_by_label_tag_import_run_publisher_edits_and_pending_links(
+    client, editor
+):
     label = make_label("Territoire d'industrie Artois")
     run = ImportRun.objects.create(triggered_by="loadseeds")
     labelled = make_article(labels=[label])
     tagged = make_article(tags=["hydrogène"], link_status=LinkStatus.CONFIRMED)
     imported = make_article(import_run=run, publisher="La Voix du Nord")
     pending = make_article(territories=[territory("62119")])
+    edited = make_article(edited_at=timezone.now())
 
     cases = [
+        ({"edited": "yes"}, {edited.pk}),
         ({"label": label.pk}, {labelled.pk}),
         ({"tag": tagged.tags.get().slug}, {tagged.pk}),
         ({"import_run": run.pk}, {imported.pk}),

@@ -1,0 +1,77 @@
+"""Shared fixtures for browser tests: headless Debian Chromium driven by Playwright.
+
+Playwright cannot download its own browsers here, so the tests use the distribution's
+``/usr/bin/chromium`` (``CHROMIUM_PATH`` overrides it). Without it the tests are skipped on a
+developer machine and fail on CI (``CI`` set), where a skipped browser check would hide a
+regression.
+
+Tests using ``live_server`` run in transactions that are flushed at teardown: they should
+also request ``reload_reference_after`` (tests/conftest.py).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (required on CI)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per test module.
+
+    Playwright's sync API runs an event loop in the test thread, so Django would refuse
+    synchronous ORM calls from the test while it runs: DJANGO_ALLOW_ASYNC_UNSAFE lifts that
+    check for the module's duration only, and the loop stops with the module.
+    """
+    if not Path(CHROMIUM_PATH).exists():
+        _unavailable(f"{CHROMIUM_PATH} not found (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS, headless=True
+            )
+            yield chromium
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (no cookies) and page, in French, for each test."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR
+
+
+@pytest.fixture
+def screenshot(page, screenshot_dir):
+    """``screenshot("name")`` saves the full page to artifacts/screenshots/name.png."""
+
+    def take(name: str) -> Path:
+        path = screenshot_dir / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
