@@ -22,6 +22,7 @@ install: $(STAMP)
 
 demo-data: install
 	DEBUG=1 $(MANAGE) migrate --noinput
+	DEBUG=1 $(MANAGE) setupeditors
 	DEBUG=1 $(MANAGE) loadterritories
 	DEBUG=1 $(MANAGE) loadseeds --publish seeds/
 
