@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
@@ -516,7 +516,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Publier les articles sélectionnés"), permissions=["publish"])
     def publish_articles(self, request, queryset):
         changed = article_publish(articles=queryset, user=request.user)
-        self._log(request, changed, "Publié")
+        self._log(request, changed, gettext("Publié"))
         self.message_user(
             request,
             ngettext("%(count)d article publié.", "%(count)d articles publiés.", len(changed))
@@ -527,7 +527,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Dépublier les articles sélectionnés"), permissions=["publish"])
     def unpublish_articles(self, request, queryset):
         changed = article_unpublish(articles=queryset, user=request.user)
-        self._log(request, changed, "Dépublié")
+        self._log(request, changed, gettext("Dépublié"))
         self.message_user(
             request,
             ngettext(
@@ -542,7 +542,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Marquer comme vérifiés"), permissions=["change"])
     def mark_reviewed(self, request, queryset):
         changed = article_mark_reviewed(articles=queryset, user=request.user)
-        self._log(request, changed, "Vérifié")
+        self._log(request, changed, gettext("Vérifié"))
         self.message_user(
             request,
             ngettext(
@@ -556,7 +556,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Confirmer tous leurs liens suggérés"), permissions=["change"])
     def confirm_suggested_links(self, request, queryset):
-        count = article_links_confirm(articles=queryset, user=request.user)
+        articles = list(queryset)
+        count = article_links_confirm(articles=articles, user=request.user)
+        if count:
+            self._log(request, articles, gettext("Liens suggérés confirmés"))
         self.message_user(
             request,
             ngettext("%(count)d lien confirmé.", "%(count)d liens confirmés.", count)
@@ -570,7 +573,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if form.is_valid():
             tags = form.cleaned_data["tags"]
             changed = article_add_tags(articles=queryset, tags=tags, user=request.user)
-            self._log(request, changed, f"Étiquettes ajoutées : {', '.join(tags)}")
+            self._log(
+                request,
+                changed,
+                gettext("Étiquettes ajoutées : %(tags)s") % {"tags": ", ".join(tags)},
+            )
             self.message_user(
                 request,
                 ngettext(

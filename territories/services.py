@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from territories.models import (
     AliasKind,
@@ -433,18 +434,20 @@ def organisation_merge(*, survivor: Organisation, others, user) -> OrganisationM
                 setattr(survivor, name, getattr(other, name))
 
     names = ", ".join(other.name for other in others)
-    reason = f"Fusion : {names}"
+    reason = gettext("Fusion : %(names)s") % {"names": names}
     user_id = getattr(user, "pk", None)
     if user_id is not None:
         LogEntry.objects.log_actions(
             user_id=user_id,
             queryset=others,
             action_flag=DELETION,
-            change_message=f"Fusionnée dans « {survivor.name} » (n° {survivor.pk})",
+            change_message=gettext("Fusionnée dans « %(name)s » (n° %(pk)s)")
+            % {"name": survivor.name, "pk": survivor.pk},
         )
+    merged_into = gettext("Fusionnée dans « %(name)s »") % {"name": survivor.name}
     for other in others:
         other._history_user = user
-        other._change_reason = f"Fusionnée dans {survivor.name}"[:100]
+        other._change_reason = merged_into[:100]
         report.removed.append(other.name)
         other.delete()
 
@@ -455,10 +458,10 @@ def organisation_merge(*, survivor: Organisation, others, user) -> OrganisationM
             user_id=user_id,
             queryset=[survivor],
             action_flag=CHANGE,
-            change_message=(
-                f"{reason} ({report.links_moved} lien(s) d'article déplacé(s), "
-                f"{report.aliases_added} alias ajouté(s))"
-            ),
+            change_message=gettext(
+                "%(reason)s (%(links)d lien(s) d'article déplacé(s), %(aliases)d alias ajouté(s))"
+            )
+            % {"reason": reason, "links": report.links_moved, "aliases": report.aliases_added},
             single_object=True,
         )
     return report

@@ -12,6 +12,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from taggit.models import Tag
 
 from news.models import (
@@ -125,14 +126,20 @@ def _change_articles(articles: Iterable[Article], *, changes: dict, user, reason
 def article_publish(*, articles: Iterable[Article], user: AbstractBaseUser | None) -> list:
     """Publish the draft articles among ``articles``; return those whose status changed."""
     return _change_articles(
-        articles, changes={"status": ArticleStatus.PUBLISHED}, user=user, reason="Publication"
+        articles,
+        changes={"status": ArticleStatus.PUBLISHED},
+        user=user,
+        reason=gettext("Publication"),
     )
 
 
 def article_unpublish(*, articles: Iterable[Article], user: AbstractBaseUser | None) -> list:
     """Take published articles back to draft; return those whose status changed."""
     return _change_articles(
-        articles, changes={"status": ArticleStatus.DRAFT}, user=user, reason="Dépublication"
+        articles,
+        changes={"status": ArticleStatus.DRAFT},
+        user=user,
+        reason=gettext("Dépublication"),
     )
 
 
@@ -149,7 +156,7 @@ def article_mark_reviewed(*, articles: Iterable[Article], user: AbstractBaseUser
             _save_with_history(
                 article,
                 user=user,
-                reason="Vérification",
+                reason=gettext("Vérification"),
                 update_fields=["needs_review", "reviewed_at", "reviewed_by", "updated_at"],
             )
             changed.append(article)
