@@ -1,6 +1,5 @@
 """An editor's day in a real browser: log in, filter the articles, edit one, publish it."""
 
-import os
 import re
 
 import pytest
@@ -9,18 +8,17 @@ from news.models import ArticleStatus, LinkStatus
 from tests.admin_helpers import make_editor
 from tests.factories import make_article, territory
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls of the test are
-# still synchronous and safe (see the browser fixture, which also sets this for its scope).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "mot-de-passe-de-test"
 
 
 def test_editor_filters_edits_and_publishes_an_article(
-    live_server, page, screenshot, reload_reference_after
+    live_server, page, screenshot, reload_reference_after, monkeypatch
 ):
+    # Playwright's sync API runs an event loop in this thread while the test's ORM calls stay
+    # synchronous: Django must not refuse them (the browser fixture sets it for its scope).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     editor = make_editor("redaction")
     editor.set_password(PASSWORD)
     editor.save()
