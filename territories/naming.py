@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Words that carry no identity in a name: "Pays d'Opale" and "Pays de l'Opale" are one name.
 STOPWORDS = frozenset(
@@ -40,8 +41,11 @@ def strip_accents(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    """Lower-case, accent-free, single-spaced text; punctuation becomes spaces."""
+    """Lower-case, accent-free, single-spaced text; punctuation becomes spaces.
+
+    Cached: the importer folds the same words again and again."""
     text = strip_accents(text.translate(_APOSTROPHES)).lower()
     return " ".join(_TOKEN_RE.findall(text))
 

@@ -110,7 +110,8 @@ def parse_document(
     # pass resolves homonyms with it ("Arques" in a page about the Pas-de-Calais).
     defined: dict = {}
     texts = [_entity_text(item) for item in page.items]
-    contexts = [finder.find(t, defined=defined)[1] for t in texts]
+    # A single article is its own context: the first pass only matters for digests.
+    contexts = [finder.find(t, defined=defined)[1] for t in texts] if len(texts) > 1 else []
     actors = ActorFinder(
         known_organisations, known_acronyms, is_place=lambda key: bool(gazetteer.lookup(key))
     )

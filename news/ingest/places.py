@@ -147,19 +147,24 @@ class PlaceFinder:
     def _candidates(self, text: str, defined: dict[str, list[NameEntry]]) -> list[_Candidate]:
         tokens = tokenize(text)
         content = [t for t in tokens if t.key]
+        # reach[k]: how many words from content[k] on may belong to one name — a name never
+        # spans a sentence or a parenthesis.
+        joinable = [
+            bool(_JOINER_RE.match(text[a.end : b.start]))
+            or fold(text[a.end : b.start]) in _INNER_STOPWORDS
+            for a, b in zip(content, content[1:], strict=False)
+        ]
+        reach = [1] * len(content)
+        for k in range(len(content) - 2, -1, -1):
+            if joinable[k]:
+                reach[k] = reach[k + 1] + 1
         candidates: list[_Candidate] = []
         i = 0
         while i < len(content):
             found = None
-            # Longest name first; a name never spans a sentence or a parenthesis.
-            for length in range(min(MAX_NAME_TOKENS, len(content) - i), 0, -1):
+            # Longest name first.
+            for length in range(min(MAX_NAME_TOKENS, reach[i]), 0, -1):
                 span = content[i : i + length]
-                if length > 1 and not all(
-                    _JOINER_RE.match(text[a.end : b.start])
-                    or fold(text[a.end : b.start]) in _INNER_STOPWORDS
-                    for a, b in zip(span, span[1:], strict=False)
-                ):
-                    continue
                 key = " ".join(t.key for t in span)
                 entries = self.gazetteer.lookup(key)
                 if entries:

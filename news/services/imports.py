@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from taggit.models import Tag
 
 from news.ingest import (
     PARSER_VERSION,
@@ -33,8 +34,11 @@ from news.ingest import (
 )
 from news.models import (
     Article,
+    ArticleIndustryLabel,
+    ArticleOrganisation,
     ArticlePerson,
     ArticleStatus,
+    ArticleTerritory,
     FileOutcome,
     ImportFileResult,
     ImportRun,
@@ -43,6 +47,7 @@ from news.models import (
     LinkRejection,
     LinkStatus,
     SourceDocument,
+    TaggedArticle,
 )
 from territories.models import (
     AliasKind,
@@ -194,6 +199,10 @@ class Resolver:
         self.region_ids = {
             p.code: p.id for p in places if p.kind == TerritoryKind.REGION and p.code
         }
+        self.refresh()
+
+    def refresh(self) -> None:
+        """(Re)load what imports write. Called after a rolled-back file: its rows are gone."""
         self.organisations: dict[str, int] = dict(
             Organisation.objects.values_list("normalized_name", "pk")
         )
@@ -203,6 +212,10 @@ class Resolver:
         self.acronyms: dict[str, int] = dict(
             Organisation.objects.exclude(acronym="").values_list("acronym", "pk")
         )
+        self.labels = None  # loaded on first use: most batches report no labelling
+        self.organisation_objects: dict[int, Organisation] = {}
+        self.people: dict[str, int] = {}
+        self.tags: dict[str, int] = {}
 
     def parse(self, text: str):
         return parse_document(
@@ -237,8 +250,8 @@ def organisation_resolve(*, mention: OrganisationMention, resolver: Resolver) ->
     pk = mention.known_id or resolver.organisations.get(key)
     if pk is None and mention.acronym:
         pk = resolver.acronyms.get(mention.acronym)
-    organisation = None
-    if pk is not None:
+    organisation = resolver.organisation_objects.get(pk) if pk is not None else None
+    if organisation is None and pk is not None:
         organisation = Organisation.objects.filter(pk=pk).first()
     if organisation is None:
         # Another run may have created it since the batch started: ask the database.
@@ -269,9 +282,37 @@ def organisation_resolve(*, mention: OrganisationMention, resolver: Resolver) ->
             defaults={"name": mention.name, "kind": AliasKind.USUAL},
         )
     resolver.organisations[key] = organisation.pk
+    resolver.organisation_objects[organisation.pk] = organisation
     if mention.acronym:
         resolver.acronyms.setdefault(mention.acronym, organisation.pk)
     return organisation
+
+
+@dataclass
+class _KnownLabel:
+    pk: int
+    name: str
+    phase: str
+    members: set[int]
+    edited: bool
+
+
+def _known_labels(resolver: Resolver) -> dict[str, list[_KnownLabel]]:
+    """Labels by key, loaded once per batch (without their heavy perimeters)."""
+    if resolver.labels is None:
+        members: dict[int, set[int]] = {}
+        for label_id, territory_id in IndustryLabel.territories.through.objects.values_list(
+            "industrylabel_id", "territory_id"
+        ):
+            members.setdefault(label_id, set()).add(territory_id)
+        resolver.labels = {}
+        for pk, name, phase, edited_at in IndustryLabel.objects.values_list(
+            "pk", "name", "phase", "edited_at"
+        ):
+            resolver.labels.setdefault(label_key(name), []).append(
+                _KnownLabel(pk, name, phase, members.get(pk, set()), edited_at is not None)
+            )
+    return resolver.labels
 
 
 def label_resolve(
@@ -279,37 +320,41 @@ def label_resolve(
 ) -> IndustryLabel | None:
     """Find or create the label a statement reports, with its members and phase."""
     key = label_key(mention.name)
-    labels = list(IndustryLabel.objects.prefetch_related("territories"))
-    same_phase = [
-        label for label in labels if label.phase == mention.phase and label_key(label.name) == key
-    ]
-    other_phase = [
-        label for label in labels if label.phase != mention.phase and label_key(label.name) == key
-    ]
+    known = _known_labels(resolver).get(key, [])
+    same_phase = [label for label in known if label.phase == mention.phase]
+    other_phase = [label for label in known if label.phase != mention.phase]
     members = set(mention.members)
     if same_phase:
         label = same_phase[0]
-        if label.edited_at is None and members - {t.pk for t in label.territories.all()}:
-            label.territories.add(*members)
-        return label
+        if not label.edited and members - label.members:
+            IndustryLabel.territories.through.objects.bulk_create(
+                [
+                    IndustryLabel.territories.through(industrylabel_id=label.pk, territory_id=t)
+                    for t in members - label.members
+                ],
+                ignore_conflicts=True,
+            )
+            label.members |= members
+        return IndustryLabel.objects.get(pk=label.pk)
     if other_phase:
-        members |= {t.pk for t in other_phase[0].territories.all()}
+        members |= other_phase[0].members
     if not members:
         return None  # a name with nothing to place it: left to the editors
     regions = [resolver.region_of.get(pk) for pk in members]
     region_code = max(set(regions), key=regions.count) if regions else None
     name = other_phase[0].name if other_phase else mention.name
-    labelled_on = (
-        article.published_on if mention.rule in {"quoted-name", "labelled-members"} else None
-    )
+    # Only a text reporting the labelling itself dates it.
+    reports_labelling = mention.rule in {"quoted-name", "labelled-members"}
     label = IndustryLabel.objects.create(
         name=name,
         slug=_unique_slug(IndustryLabel, slug_base(f"{name} {mention.phase}")),
         phase=mention.phase,
         region_id=resolver.region_ids.get(region_code),
-        labelled_on=labelled_on,
+        labelled_on=article.published_on if reports_labelling else None,
     )
     label.territories.set(members)
+    known.append(_KnownLabel(label.pk, name, mention.phase, members, False))
+    resolver.labels.setdefault(key, known)
     return label
 
 
@@ -321,88 +366,108 @@ def _rejected(article: Article) -> set[tuple[int, int]]:
     )
 
 
-def article_links_sync(*, article: Article, item: ParsedItem, resolver: Resolver) -> int:
+def _person(*, name: str, resolver: Resolver) -> int:
+    key = fold(name)
+    if key not in resolver.people:
+        person, _ = Person.objects.get_or_create(
+            normalized_name=key,
+            defaults={"name": name, "slug": _unique_slug(Person, slug_base(name))},
+        )
+        resolver.people[key] = person.pk
+    return resolver.people[key]
+
+
+def article_links_sync(
+    *, article: Article, item: ParsedItem, resolver: Resolver, new: bool = False
+) -> int:
     """Suggested links of an article from what the parser found. Confirmed links and editors'
-    rejections stay as they are. Returns the number of links created."""
-    rejected = _rejected(article)
-    territory_type = ContentType.objects.get_for_model(Territory)
-    organisation_type = ContentType.objects.get_for_model(Organisation)
-    label_type = ContentType.objects.get_for_model(IndustryLabel)
+    rejections stay as they are. Returns the number of links created. ``new``: the article
+    was just created, so it has no link and no rejection yet."""
+    rejected = set() if new else _rejected(article)
     created = 0
 
-    def sync(manager, target_field, wanted: dict[int, dict], content_type):
+    def sync(model, target_field: str, wanted: dict[int, dict], target_model):
         nonlocal created
-        existing = {getattr(link, f"{target_field}_id"): link for link in manager.all()}
-        for target_id, values in wanted.items():
-            if (content_type.pk, target_id) in rejected or target_id in existing:
-                continue
-            manager.create(**{f"{target_field}_id": target_id}, **values)
-            created += 1
+        content_type = ContentType.objects.get_for_model(target_model)
+        existing = (
+            {}
+            if new
+            else {
+                getattr(link, f"{target_field}_id"): link
+                for link in model.objects.filter(article=article)
+            }
+        )
+        missing = [
+            model(article=article, **{f"{target_field}_id": target_id}, **values)
+            for target_id, values in wanted.items()
+            if (content_type.pk, target_id) not in rejected and target_id not in existing
+        ]
+        model.objects.bulk_create(missing)
+        created += len(missing)
         stale = [
             link.pk
             for target_id, link in existing.items()
             if target_id not in wanted and link.status == LinkStatus.SUGGESTED
         ]
         if stale:
-            manager.filter(pk__in=stale).delete()
+            model.objects.filter(pk__in=stale).delete()
 
-    sync(
-        article.territory_links,
-        "territory",
-        {
-            match.place.id: {
-                "method": match.method,
-                "confidence": match.confidence,
-                "matched_text": match.matched_text[:300],
-                "status": LinkStatus.SUGGESTED,
-            }
-            for match in item.places
-        },
-        territory_type,
-    )
+    def suggestion(method, confidence, matched_text):
+        return {
+            "method": method,
+            "confidence": confidence,
+            "matched_text": matched_text[:300],
+            "status": LinkStatus.SUGGESTED,
+        }
+
+    places = {
+        match.place.id: suggestion(match.method, match.confidence, match.matched_text)
+        for match in item.places
+    }
+    sync(ArticleTerritory, "territory", places, Territory)
     organisations = {}
     for mention in item.organisations:
         organisation = organisation_resolve(mention=mention, resolver=resolver)
-        organisations[organisation.pk] = {
-            "method": LinkMethod.PATTERN if mention.rule != "known" else LinkMethod.NAME,
-            "confidence": mention.confidence,
-            "matched_text": mention.matched_text[:300],
-            "status": LinkStatus.SUGGESTED,
-        }
-    sync(article.organisation_links, "organisation", organisations, organisation_type)
+        method = LinkMethod.NAME if mention.rule == "known" else LinkMethod.PATTERN
+        organisations[organisation.pk] = suggestion(
+            method, mention.confidence, mention.matched_text
+        )
+    sync(ArticleOrganisation, "organisation", organisations, Organisation)
     labels = {}
     for mention in item.labels:
         label = label_resolve(mention=mention, resolver=resolver, article=article)
         if label is not None:
-            labels[label.pk] = {
-                "method": LinkMethod.LABEL,
-                "confidence": 0.8,
-                "matched_text": mention.matched_text[:300],
-                "status": LinkStatus.SUGGESTED,
-            }
-    sync(article.label_links, "label", labels, label_type)
-
-    people = {}
-    for mention in item.people:
-        person, _ = Person.objects.get_or_create(
-            normalized_name=fold(mention.name),
-            defaults={"name": mention.name, "slug": _unique_slug(Person, slug_base(mention.name))},
-        )
-        people[person.pk] = mention
-    existing_people = set(article.person_links.values_list("person_id", flat=True))
-    for person_id, mention in people.items():
-        if person_id not in existing_people:
-            ArticlePerson.objects.create(
-                article=article,
-                person_id=person_id,
-                role=mention.role,
-                matched_text=mention.matched_text[:300],
-                method=LinkMethod.PATTERN,
-                confidence=0.7,
-                status=LinkStatus.SUGGESTED,
-            )
-            created += 1
+            labels[label.pk] = suggestion(LinkMethod.LABEL, 0.8, mention.matched_text)
+    sync(ArticleIndustryLabel, "label", labels, IndustryLabel)
+    people = {
+        _person(name=mention.name, resolver=resolver): {
+            **suggestion(LinkMethod.PATTERN, 0.7, mention.matched_text),
+            "role": mention.role[:300],
+        }
+        for mention in item.people
+    }
+    sync(ArticlePerson, "person", people, Person)
     return created
+
+
+def article_tags_set(*, article: Article, names: list[str], resolver: Resolver, new: bool) -> None:
+    """Tag an article; tags are looked up once per batch (taggit's manager asks every time)."""
+    tag_ids = []
+    for name in names:
+        key = name.lower()
+        if key not in resolver.tags:
+            tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(
+                name=name, slug=_unique_slug(Tag, slug_base(name))
+            )
+            resolver.tags[key] = tag.pk
+        tag_ids.append(resolver.tags[key])
+    if not new:
+        article.tagged_items.exclude(tag_id__in=tag_ids).delete()
+        present = set(article.tagged_items.values_list("tag_id", flat=True))
+        tag_ids = [pk for pk in tag_ids if pk not in present]
+    TaggedArticle.objects.bulk_create(
+        [TaggedArticle(content_object=article, tag_id=pk) for pk in dict.fromkeys(tag_ids)]
+    )
 
 
 ARTICLE_FIELDS = (
@@ -481,8 +546,9 @@ def article_import(
             **values,
         )
         action = "created"
-    links = article_links_sync(article=article, item=item, resolver=resolver)
-    article.tags.set(item.tags)
+    new = action == "created"
+    links = article_links_sync(article=article, item=item, resolver=resolver, new=new)
+    article_tags_set(article=article, names=item.tags, resolver=resolver, new=new)
     return ArticleOutcome(action, article.slug, article.title, links, item.needs_review)
 
 
@@ -554,7 +620,10 @@ def file_import(
             if dry_run:
                 transaction.set_rollback(True)
     except Exception as error:  # noqa: BLE001 - any failure of one file must not stop the batch
+        resolver.refresh()
         return FileReport(str(path), FileOutcome.FAILED, f"erreur à l'écriture : {error}")
+    if dry_run:
+        resolver.refresh()
     return report
 
 

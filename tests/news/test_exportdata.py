@@ -1,0 +1,95 @@
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    call_command("loadseeds", str(SEEDS), "--publish", verbosity=0)
+
+
+def export(capsys, *args) -> str:
+    call_command("exportdata", *args)
+    return capsys.readouterr().out
+
+
+def test_json_export_follows_the_published_contract(seeded, capsys):
+    data = json.loads(export(capsys))
+    assert set(data) == {"articles", "territories", "organisations", "labels"}
+    assert len(data["articles"]) == 14
+    article = next(a for a in data["articles"] if "CABBALR" in a["title"])
+    assert set(article) >= {
+        "slug",
+        "title",
+        "kicker",
+        "lead",
+        "body",
+        "published_on",
+        "status",
+        "url",
+        "source",
+        "territories",
+        "organisations",
+        "people",
+        "tags",
+    }
+    assert article["published_on"] is None
+    assert article["status"] == "published"
+    assert article["url"].endswith(f"/articles/{article['slug']}/")
+    assert article["source"] == {
+        "file": "004_707a132c0bc4c6f8.txt",
+        "position": 0,
+        "publisher": "",
+    }
+    assert {
+        "kind": "epci",
+        "code": "200072460",
+        "name": "CA de Béthune-Bruay, Artois-Lys Romane",
+    } in (article["territories"])
+    assert {"name": "CCI Artois", "slug": "cci-artois", "kind": "chamber"} in article[
+        "organisations"
+    ]
+    assert {p["name"] for p in article["people"]} == {"Olivier Gacquerre", "Jean-Marc Devise"}
+
+
+def test_dates_are_iso_and_labels_list_members_and_articles(seeded, capsys):
+    data = json.loads(export(capsys))
+    dated = next(a for a in data["articles"] if a["source"]["file"].startswith("003"))
+    assert dated["published_on"] == "2025-01-13"
+    label = next(lb for lb in data["labels"] if lb["name"].endswith("Scot Lille Métropole"))
+    assert label["phase"] == "2023-2027"
+    assert label["labelled_on"] == "2023-11-09"
+    assert {t["code"] for t in label["territories"]} == {"200093201", "200041960"}
+    assert len(label["articles"]) == 1
+    first_phase = [lb for lb in data["labels"] if lb["phase"] == "2018-2022"]
+    assert len(first_phase) == 149
+    kinds = {t["kind"] for t in data["territories"]}
+    assert kinds <= {"commune", "epci", "departement", "region", "groupement"}
+
+
+def test_csv_export_has_one_row_per_article(seeded, capsys):
+    rows = list(csv.DictReader(io.StringIO(export(capsys, "--format", "csv"))))
+    assert len(rows) == 14
+    row = next(r for r in rows if "CABBALR" in r["title"])
+    assert "epci:200072460" in row["territories"].split("; ")
+    assert row["published_on"] == ""
+
+
+def test_export_to_a_file(seeded, tmp_path):
+    target = tmp_path / "export.json"
+    call_command("exportdata", "--output", str(target))
+    assert len(json.loads(target.read_text(encoding="utf-8"))["articles"]) == 14
+
+
+def test_unwritable_output_is_a_clear_error(seeded, tmp_path):
+    with pytest.raises(CommandError, match="Écriture impossible"):
+        call_command("exportdata", "--output", str(tmp_path / "missing" / "export.json"))
