@@ -66,6 +66,7 @@ from territories.services import reference_is_loaded, reference_load
 # Any constant key: every import takes it, so concurrent runs write one file at a time.
 IMPORT_LOCK_KEY = 74_201_911
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+RESULTS_BATCH = 200  # file results are written by the hundred, not one by one
 
 
 class ImportFailure(Exception):
@@ -174,31 +175,15 @@ def default_triggered_by() -> str:
 
 
 class Resolver:
-    """What the database already knows, loaded once per batch and kept current as it writes."""
+    """What the database already knows, loaded once per batch and kept current as it writes.
+
+    The gazetteer of ~37,000 territories is built on first use: a re-run of unchanged files
+    never needs it."""
 
     def __init__(self):
-        places = [
-            PlaceRecord(
-                id=pk,
-                kind=kind,
-                name=name,
-                code=code,
-                departement=dep_code if kind != TerritoryKind.DEPARTEMENT else code,
-                region=region_code if kind != TerritoryKind.REGION else code,
-                population=population,
-            )
-            for pk, kind, name, code, dep_code, region_code, population in Territory.objects.filter(
-                is_obsolete=False
-            ).values_list(
-                "pk", "kind", "name", "code", "departement__code", "region__code", "population"
-            )
-        ]
-        aliases = TerritoryAlias.objects.values_list("territory_id", "name", "normalized", "kind")
-        self.gazetteer = Gazetteer(places, aliases)
-        self.region_of = {p.id: p.region for p in places}
-        self.region_ids = {
-            p.code: p.id for p in places if p.kind == TerritoryKind.REGION and p.code
-        }
+        self._gazetteer: Gazetteer | None = None
+        self.region_of: dict[int, str | None] = {}
+        self.region_ids: dict[str, int] = {}
         self.refresh()
 
     def refresh(self) -> None:
@@ -216,6 +201,41 @@ class Resolver:
         self.organisation_objects: dict[int, Organisation] = {}
         self.people: dict[str, int] = {}
         self.tags: dict[str, int] = {}
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            places = [
+                PlaceRecord(
+                    id=pk,
+                    kind=kind,
+                    name=name,
+                    code=code,
+                    departement=dep_code if kind != TerritoryKind.DEPARTEMENT else code,
+                    region=region_code if kind != TerritoryKind.REGION else code,
+                    population=population,
+                )
+                for pk, kind, name, code, dep_code, region_code, population in (
+                    Territory.objects.filter(is_obsolete=False).values_list(
+                        "pk",
+                        "kind",
+                        "name",
+                        "code",
+                        "departement__code",
+                        "region__code",
+                        "population",
+                    )
+                )
+            ]
+            aliases = TerritoryAlias.objects.values_list(
+                "territory_id", "name", "normalized", "kind"
+            )
+            self._gazetteer = Gazetteer(places, aliases)
+            self.region_of = {p.id: p.region for p in places}
+            self.region_ids = {
+                p.code: p.id for p in places if p.kind == TerritoryKind.REGION and p.code
+            }
+        return self._gazetteer
 
     def parse(self, text: str):
         return parse_document(
@@ -651,19 +671,25 @@ def batch_import(
             },
         )
     report = ImportReport(run_id=run.pk if run else None, dry_run=dry_run)
+    pending: list[ImportFileResult] = []
     for index, path in enumerate(files, start=1):
         file_report = file_import(
             path=path, run=run, resolver=resolver, publish=publish, dry_run=dry_run
         )
         report.files.append(file_report)
         if run is not None:
-            ImportFileResult.objects.create(
-                run=run,
-                path=file_report.path[:500],
-                outcome=file_report.outcome,
-                reason=file_report.reason,
-                details={"articles": [asdict(a) for a in file_report.articles]},
+            pending.append(
+                ImportFileResult(
+                    run=run,
+                    path=file_report.path[:500],
+                    outcome=file_report.outcome,
+                    reason=file_report.reason,
+                    details={"articles": [asdict(a) for a in file_report.articles]},
+                )
             )
+            if len(pending) >= RESULTS_BATCH or index == len(files):
+                ImportFileResult.objects.bulk_create(pending)
+                pending = []
         if progress:
             progress(index, len(files), path)
     if run is not None:
