@@ -14,7 +14,7 @@ PASSWORD = "mot-de-passe-de-test"
 
 
 def test_editor_filters_edits_and_publishes_an_article(
-    live_server, page, screenshot, reload_reference_after, monkeypatch
+    live_server, reference, page, screenshot, monkeypatch
 ):
     # Playwright's sync API runs an event loop in this thread while the test's ORM calls stay
     # synchronous: Django must not refuse them (the browser fixture sets it for its scope).
