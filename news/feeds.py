@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from news import selectors
+from news.pagination import latest
 from news.seo import absolute_url
 from territories.models import Organisation, Territory
 
@@ -38,14 +39,11 @@ class LatestArticlesFeed(Feed):
         return {}
 
     def articles(self, obj):
-        return selectors.published_articles().order_by(*selectors.date_ordering())
+        return selectors.published_articles()
 
     def items(self, obj=None):
-        return (
-            self.articles(obj)
-            .defer("source_text", "body", "search_vector")
-            .prefetch_related("tags")[:FEED_SIZE]
-        )
+        articles = self.articles(obj).defer("source_text", "body", "search_vector")
+        return latest(articles.prefetch_related("tags"), FEED_SIZE)
 
     def item_title(self, item):
         return item.title

@@ -24,6 +24,7 @@ from taggit.models import Tag
 
 from news import selectors
 from news.search import search_articles
+from news.widgets import QuickSelect
 from territories.models import IndustryLabel, LabelPhase, Organisation, Territory, TerritoryKind
 from territories.naming import fold, organisation_key
 
@@ -114,16 +115,23 @@ def _search_widget(placeholder, suggest_url=None):
 class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Rechercher"),
-        method="filter_search",
+        # Applied last, in filter_queryset(): the search limit applies to the filtered articles.
+        method="filter_keep",
         widget=forms.TextInput(
             attrs={"type": "search", "placeholder": _("réindustrialisation, hydrogène…")}
         ),
     )
     region = django_filters.ChoiceFilter(
-        label=_("Région"), method="filter_place", empty_label=_("Toutes les régions")
+        label=_("Région"),
+        method="filter_place",
+        empty_label=_("Toutes les régions"),
+        widget=QuickSelect,
     )
     departement = django_filters.ChoiceFilter(
-        label=_("Département"), method="filter_place", empty_label=_("Tous les départements")
+        label=_("Département"),
+        method="filter_place",
+        empty_label=_("Tous les départements"),
+        widget=QuickSelect,
     )
     territoire = SlugOrNameFilter(
         label=_("Territoire"),
@@ -149,6 +157,7 @@ class ArticleFilter(django_filters.FilterSet):
         label=_("Territoire d'industrie"),
         method="filter_label",
         empty_label=_("Tous les territoires d'industrie"),
+        widget=QuickSelect,
     )
     etiquette = SlugOrNameFilter(
         label=_("Étiquette"),
@@ -174,9 +183,10 @@ class ArticleFilter(django_filters.FilterSet):
         choices=SortOrder.choices,
         method="filter_keep",
         empty_label=_("Par défaut"),
+        widget=QuickSelect,
     )
 
-    # Not filters: sorting is applied once the other filters have run.
+    # Not filters: sorting is applied once the filters have run.
     not_filters = frozenset({"tri"})
 
     def __init__(self, *args, **kwargs):
@@ -215,9 +225,6 @@ class ArticleFilter(django_filters.FilterSet):
 
     # Filter methods -----------------------------------------------------------------------
 
-    def filter_search(self, queryset, name, value):
-        return search_articles(queryset, value) if value.strip() else queryset
-
     def filter_place(self, queryset, name, value):
         return queryset.filter(selectors.in_territory(self.places[value]))
 
@@ -255,7 +262,10 @@ class ArticleFilter(django_filters.FilterSet):
         return SortOrder.RELEVANCE if self.search_query else SortOrder.NEWEST
 
     def filter_queryset(self, queryset):
+        unfiltered = queryset
         queryset = super().filter_queryset(queryset)
+        if self.search_query:
+            queryset = search_articles(queryset, self.search_query, base=unfiltered)
         match self.sort_order:
             case SortOrder.RELEVANCE:
                 return queryset.order_by("-rank", *selectors.date_ordering())

@@ -6,6 +6,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from news.pagination import NewestFirstPaginator
 from news.selectors import with_card_data
 from news.seo import absolute_url
 
@@ -24,9 +25,9 @@ class PublicPageMixin:
         return context
 
 
-def paginate(queryset, request, per_page: int, page_kwarg: str = "page"):
+def paginate(queryset, request, per_page: int, page_kwarg: str = "page", paginator_class=Paginator):
     """A page of ``queryset`` from the query string; an invalid page number is a 404."""
-    paginator = Paginator(queryset, per_page)
+    paginator = paginator_class(queryset, per_page)
     number = request.GET.get(page_kwarg) or 1
     try:
         page = paginator.page(number)
@@ -39,8 +40,8 @@ def paginate(queryset, request, per_page: int, page_kwarg: str = "page"):
 class ArticleBlockMixin:
     """A paginated list of published article cards under a territory, organisation or label.
 
-    Subclasses return the published articles in ``get_articles()``; the count, the page and
-    the cards' territories take three queries whatever the page size.
+    Subclasses return the published articles in ``get_articles()``, shown newest first; the
+    counts, the page and the cards' territories take four queries whatever the page size.
     """
 
     articles_per_page = 20
@@ -51,7 +52,12 @@ class ArticleBlockMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = paginate(with_card_data(self.get_articles()), self.request, self.articles_per_page)
+        page = paginate(
+            with_card_data(self.get_articles()),
+            self.request,
+            self.articles_per_page,
+            paginator_class=NewestFirstPaginator,
+        )
         context.update(
             articles=page.object_list,
             page_obj=page,

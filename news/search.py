@@ -27,6 +27,8 @@ from django.db.models.functions import Concat, Replace
 from territories.naming import STOPWORDS, fold, strip_accents
 
 SEARCH_CONFIG = "french_unaccent"
+# Searches return at most this many articles (the most recent matches), ranked.
+SEARCH_LIMIT = 1000
 SQLITE_FOLD_FUNCTION = "ti_fold"
 MAX_TERMS = 10
 
@@ -41,8 +43,32 @@ _WHITESPACE_RE = re.compile(r"\s+")
 _HEADING_RE = re.compile(r"^## ", re.MULTILINE)
 
 
+def _build_fold_table() -> dict[int, str | None]:
+    # Combining accents (text stored decomposed) disappear.
+    table: dict[int, str | None] = dict.fromkeys(range(0x0300, 0x0370))
+    for codepoint in range(0x00C0, 0x0250):
+        char = chr(codepoint)
+        folded = strip_accents(char).lower()
+        if folded != char:
+            table[codepoint] = folded
+    return table
+
+
+# Lower case is applied first; this table then removes the accents of Latin letters.
+_FOLD_TABLE = _build_fold_table()
+
+
+def fold_for_matching(value: str) -> str:
+    """A fast, length-agnostic ``fold`` for substring matching of folded query terms.
+
+    Unlike ``territories.naming.fold`` it keeps punctuation, which does not matter to terms
+    made of letters and digits only, and runs in C: SQLite calls it on every candidate row.
+    """
+    return value.lower().translate(_FOLD_TABLE)
+
+
 def _fold_or_none(value):
-    return None if value is None else fold(value)
+    return None if value is None else fold_for_matching(value)
 
 
 def register_sqlite_functions(sender, connection, **kwargs):
@@ -76,37 +102,48 @@ def _folded(*fields: str):
     return Func(text, function=SQLITE_FOLD_FUNCTION, output_field=TextField())
 
 
-def search_articles(queryset: QuerySet, query: str) -> QuerySet:
-    """Articles of ``queryset`` matching ``query``, annotated with a ``rank`` (higher is better)."""
+def search_articles(
+    queryset: QuerySet, query: str, limit: int | None = None, *, base: QuerySet | None = None
+) -> QuerySet:
+    """The articles of ``queryset`` matching ``query``, annotated with a ``rank`` (higher is
+    better): the ``limit`` most recent matches, plus one to tell that there are more.
+
+    Ranking reads the search vector of every article it ranks. A common word ("usine" is in a
+    quarter of the articles) would mean tens of thousands of vectors per page, so only the most
+    recent matches, found along the date index, are ranked; rare words are found through the
+    GIN index. Apply the other filters first: the limit applies to what they leave.
+
+    ``base``, a queryset that contains ``queryset`` (the published articles before filtering),
+    receives the result: the filters already chose the candidates and need not run twice.
+    """
+    base = queryset if base is None else base
     if _vendor(queryset) == "postgresql":
         search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-        return queryset.filter(search_vector=search_query).annotate(
-            rank=SearchRank(F("search_vector"), search_query)
-        )
-    terms = query_terms(query)
-    if not terms:
-        # Like PostgreSQL with a query made of stopwords only: nothing matches.
-        return queryset.annotate(rank=Value(0.0, output_field=FloatField())).none()
-    queryset = queryset.alias(
-        folded_text=_folded("title", "kicker", "lead", "body"),
-        folded_title=_folded("title"),
-        folded_intro=_folded("kicker", "lead"),
-    )
-    for term in terms:
-        queryset = queryset.filter(folded_text__contains=term)
-    in_title = Q()
-    in_intro = Q()
-    for term in terms:
-        in_title &= Q(folded_title__contains=term)
-        in_intro &= Q(folded_intro__contains=term)
-    return queryset.annotate(
-        rank=Case(
+        matches = queryset.filter(search_vector=search_query)
+        rank = SearchRank(F("search_vector"), search_query)
+    else:
+        terms = query_terms(query)
+        if not terms:
+            # Like PostgreSQL with a query made of stopwords only: nothing matches.
+            return base.annotate(rank=Value(0.0, output_field=FloatField())).none()
+        matches = queryset.alias(folded_text=_folded("title", "kicker", "lead", "body"))
+        for term in terms:
+            matches = matches.filter(folded_text__contains=term)
+        base = base.alias(folded_title=_folded("title"), folded_intro=_folded("kicker", "lead"))
+        in_title = Q()
+        in_intro = Q()
+        for term in terms:
+            in_title &= Q(folded_title__contains=term)
+            in_intro &= Q(folded_intro__contains=term)
+        rank = Case(
             When(in_title, then=Value(1.0)),
             When(in_intro, then=Value(0.5)),
             default=Value(0.1),
             output_field=FloatField(),
         )
-    )
+    limit = SEARCH_LIMIT if limit is None else limit
+    candidates = matches.order_by("-published_on", "-pk").values("pk")[: limit + 1]
+    return base.filter(pk__in=candidates).annotate(rank=rank)
 
 
 def article_snippets(queryset: QuerySet, ids: Iterable[int], query: str) -> dict[int, list]:

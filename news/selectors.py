@@ -17,6 +17,7 @@ from news.models import (
     ArticleTerritory,
     TaggedArticle,
 )
+from news.pagination import latest
 from territories.models import IndustryLabel, Organisation, Territory
 
 # Fields an article card needs: the body stays in the database.
@@ -31,11 +32,6 @@ def date_ordering():
 
 def published_articles() -> QuerySet:
     return Article.objects.published()
-
-
-def published_links(link_model) -> QuerySet:
-    """Rows of a link table (``ArticleTerritory``…) whose article is published."""
-    return link_model.objects.filter(article__in=published_articles().values("pk"))
 
 
 def with_card_data(queryset: QuerySet) -> QuerySet:
@@ -132,10 +128,6 @@ def related_articles(article: Article, limit: int = RELATED_LIMIT) -> list[Artic
             "article"
         )
     )
-    return list(
-        published_articles()
-        .filter(shared)
-        .exclude(pk=article.pk)
-        .only(*CARD_FIELDS)
-        .order_by(*date_ordering())[:limit]
+    return latest(
+        published_articles().filter(shared).exclude(pk=article.pk).only(*CARD_FIELDS), limit
     )

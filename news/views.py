@@ -8,8 +8,10 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from news.filters import ArticleFilter, active_filters
+from news import search
+from news.filters import ArticleFilter, SortOrder, active_filters
 from news.mixins import PublicPageMixin
+from news.pagination import NewestFirstPaginator, latest
 from news.search import article_snippets
 from news.selectors import (
     article_detail_queryset,
@@ -37,9 +39,7 @@ class HomeView(PublicPageMixin, TemplateView):
             .values_list("phase", "n")
         )
         context.update(
-            latest_articles=list(
-                with_card_data(published_articles().order_by(*date_ordering()))[: self.latest_count]
-            ),
+            latest_articles=latest(with_card_data(published_articles()), self.latest_count),
             regions=sorted(
                 Territory.objects.filter(kind=TerritoryKind.REGION, is_obsolete=False).only(
                     "pk", "name", "slug", "code"
@@ -66,6 +66,11 @@ class ArticleListView(PublicPageMixin, FilterView):
     def get_queryset(self):
         return with_card_data(published_articles().order_by(*date_ordering()))
 
+    def get_paginator(self, queryset, *args, **kwargs):
+        if self.filterset.sort_order == SortOrder.NEWEST:
+            return NewestFirstPaginator(queryset, *args, **kwargs)
+        return super().get_paginator(queryset, *args, **kwargs)
+
     def get_canonical_url(self):
         # Filtered variants are the same page seen through a filter: one canonical address.
         return absolute_url(self.request.path)
@@ -77,13 +82,16 @@ class ArticleListView(PublicPageMixin, FilterView):
         if page is not None:
             page.object_list = articles
         query = self.filterset.search_query
+        result_count = page.paginator.count if page is not None else len(articles)
         if query and articles:
             snippets = article_snippets(published_articles(), [a.pk for a in articles], query)
             for article in articles:
                 article.snippet = snippets.get(article.pk)
         context.update(
             articles=articles,
-            result_count=page.paginator.count if page is not None else len(articles),
+            result_count=result_count,
+            search_capped=bool(query) and result_count > search.SEARCH_LIMIT,
+            search_limit=search.SEARCH_LIMIT,
             search_query=query,
             sort_order=self.filterset.sort_order,
             active_filters=active_filters(self.filterset, self.request.path),

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from news.models import ArticleOrganisation, ArticleTerritory
+from news.widgets import QuickSelect
 from territories.models import (
     IndustryLabel,
     LabelPhase,
@@ -37,16 +37,13 @@ class RegionChoicesMixin:
 class ContentToggleMixin:
     """Rows without any published article are hidden unless ``tous`` is ticked."""
 
-    content_link_model = None
-    content_link_field = ""
+    content_relation = ""
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if self.is_valid() and self.form.cleaned_data.get("tous"):
             return queryset
-        return queryset.filter(
-            has_published_article(self.content_link_model, self.content_link_field)
-        )
+        return queryset.filter(has_published_article(self.content_relation))
 
     def filter_keep(self, queryset, name, value):
         return queryset
@@ -63,9 +60,13 @@ class TerritoryFilter(RegionChoicesMixin, ContentToggleMixin, django_filters.Fil
         field_name="kind",
         choices=TerritoryKind.choices,
         empty_label=_("Tous les types"),
+        widget=QuickSelect,
     )
     region = django_filters.ChoiceFilter(
-        label=_("Région"), method="filter_region", empty_label=_("Toutes les régions")
+        label=_("Région"),
+        method="filter_region",
+        empty_label=_("Toutes les régions"),
+        widget=QuickSelect,
     )
     tous = django_filters.BooleanFilter(
         label=_("Afficher aussi les territoires sans article"),
@@ -73,8 +74,7 @@ class TerritoryFilter(RegionChoicesMixin, ContentToggleMixin, django_filters.Fil
         widget=forms.CheckboxInput,
     )
 
-    content_link_model = ArticleTerritory
-    content_link_field = "territory"
+    content_relation = "territory_links__territory"
 
     def filter_name(self, queryset, name, value):
         key = fold(value)
@@ -95,6 +95,7 @@ class OrganisationFilter(ContentToggleMixin, django_filters.FilterSet):
         field_name="kind",
         choices=OrganisationKind.choices,
         empty_label=_("Tous les types"),
+        widget=QuickSelect,
     )
     tous = django_filters.BooleanFilter(
         label=_("Afficher aussi les organisations sans article"),
@@ -102,8 +103,7 @@ class OrganisationFilter(ContentToggleMixin, django_filters.FilterSet):
         widget=forms.CheckboxInput,
     )
 
-    content_link_model = ArticleOrganisation
-    content_link_field = "organisation"
+    content_relation = "organisation_links__organisation"
 
     def filter_name(self, queryset, name, value):
         key = organisation_key(value) or fold(value)
@@ -116,10 +116,16 @@ class OrganisationFilter(ContentToggleMixin, django_filters.FilterSet):
 
 class IndustryLabelFilter(RegionChoicesMixin, django_filters.FilterSet):
     phase = django_filters.ChoiceFilter(
-        label=_("Phase"), choices=LabelPhase.choices, empty_label=_("Toutes les phases")
+        label=_("Phase"),
+        choices=LabelPhase.choices,
+        empty_label=_("Toutes les phases"),
+        widget=QuickSelect,
     )
     region = django_filters.ChoiceFilter(
-        label=_("Région"), field_name="region__slug", empty_label=_("Toutes les régions")
+        label=_("Région"),
+        field_name="region__slug",
+        empty_label=_("Toutes les régions"),
+        widget=QuickSelect,
     )
 
     class Meta:

@@ -6,8 +6,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from news.models import ArticleIndustryLabel, ArticleOrganisation, ArticleTerritory
-from news.selectors import published_links
+from news.selectors import published_articles
 from territories.maps import TOLERANCE, CountryMap, MapItem, country_map
 from territories.models import IndustryLabel, Organisation, Territory, TerritoryKind
 
@@ -17,21 +16,26 @@ MAP_CACHE_TIMEOUT = 24 * 3600
 OVERVIEW_TOLERANCE = 1.8
 
 
-def _published_count(link_model, field: str) -> Coalesce:
-    """The number of published articles linked to the outer row through ``link_model``."""
+def _published_count(relation: str) -> Coalesce:
+    """The number of published articles linked to the outer row through ``relation``.
+
+    Written from the article side (a join on the link table's foreign-key index) rather than
+    ``article_id IN (published ids)``, which SQLite would probe for every outer row.
+    """
     counts = (
-        published_links(link_model)
-        .filter(**{field: OuterRef("pk")})
+        published_articles()
+        .filter(**{relation: OuterRef("pk")})
         .order_by()
-        .values(field)
+        .values(relation)
         .annotate(n=Count("pk"))
         .values("n")
     )
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-def has_published_article(link_model, field: str) -> Exists:
-    return Exists(published_links(link_model).filter(**{field: OuterRef("pk")}))
+def has_published_article(relation: str) -> Exists:
+    """Whether a published article is linked to the outer row through ``relation``."""
+    return Exists(published_articles().filter(**{relation: OuterRef("pk")}))
 
 
 # Territories -------------------------------------------------------------------------------
@@ -40,14 +44,14 @@ def has_published_article(link_model, field: str) -> Exists:
 def territories_with_counts(queryset: QuerySet | None = None) -> QuerySet:
     queryset = Territory.objects.all() if queryset is None else queryset
     return queryset.select_related("region", "departement").annotate(
-        article_count=_published_count(ArticleTerritory, "territory")
+        article_count=_published_count("territory_links__territory")
     )
 
 
 def territories_with_content(queryset: QuerySet | None = None) -> QuerySet:
     """Territories that at least one published article is about."""
     queryset = Territory.objects.all() if queryset is None else queryset
-    return queryset.filter(has_published_article(ArticleTerritory, "territory"))
+    return queryset.filter(has_published_article("territory_links__territory"))
 
 
 def territory_children(territory: Territory) -> QuerySet:
@@ -90,7 +94,7 @@ def organisations_in(territory: Territory, limit: int = 30) -> list[Organisation
             Organisation.objects.filter(
                 home_territory__in=Territory.objects.within(territory).values("pk")
             )
-        ).order_by("-article_count", "name")[:limit]
+        ).order_by("name")[:limit]
     )
 
 
@@ -100,20 +104,20 @@ def organisations_in(territory: Territory, limit: int = 30) -> list[Organisation
 def organisations_with_counts(queryset: QuerySet | None = None) -> QuerySet:
     queryset = Organisation.objects.all() if queryset is None else queryset
     return queryset.select_related("home_territory").annotate(
-        article_count=_published_count(ArticleOrganisation, "organisation")
+        article_count=_published_count("organisation_links__organisation")
     )
 
 
 def organisations_with_content(queryset: QuerySet | None = None) -> QuerySet:
     queryset = Organisation.objects.all() if queryset is None else queryset
-    return queryset.filter(has_published_article(ArticleOrganisation, "organisation"))
+    return queryset.filter(has_published_article("organisation_links__organisation"))
 
 
 def territories_of_organisation(organisation: Organisation, limit: int = 12) -> list[Territory]:
     """The territories its published articles are most often about."""
-    article_ids = published_links(ArticleOrganisation).filter(organisation=organisation)
+    articles = published_articles().filter(organisation_links__organisation=organisation)
     return list(
-        Territory.objects.filter(article_links__article__in=article_ids.values("article"))
+        Territory.objects.filter(article_links__article__in=articles.values("pk"))
         .annotate(mentions=Count("article_links"))
         .order_by("-mentions", "name")[:limit]
     )
@@ -125,7 +129,7 @@ def territories_of_organisation(organisation: Organisation, limit: int = 12) -> 
 def labels_with_counts(queryset: QuerySet | None = None) -> QuerySet:
     queryset = IndustryLabel.objects.all() if queryset is None else queryset
     return queryset.select_related("region").annotate(
-        article_count=_published_count(ArticleIndustryLabel, "label")
+        article_count=_published_count("label_links__label")
     )
 
 

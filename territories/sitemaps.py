@@ -1,6 +1,5 @@
 """Sitemaps of territories and organisations with published content, and of every label."""
 
-from news.models import ArticleOrganisation, ArticleTerritory
 from news.sitemaps import PublicSitemap
 from territories.models import IndustryLabel, Organisation, Territory
 from territories.selectors import has_published_article
@@ -12,7 +11,7 @@ class TerritorySitemap(PublicSitemap):
 
     def items(self):
         return (
-            Territory.objects.filter(has_published_article(ArticleTerritory, "territory"))
+            Territory.objects.filter(has_published_article("territory_links__territory"))
             .only("pk", "slug")
             .order_by("pk")
         )
@@ -24,7 +23,7 @@ class OrganisationSitemap(PublicSitemap):
 
     def items(self):
         return (
-            Organisation.objects.filter(has_published_article(ArticleOrganisation, "organisation"))
+            Organisation.objects.filter(has_published_article("organisation_links__organisation"))
             .only("pk", "slug", "updated_at")
             .order_by("pk")
         )

@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 
 from news import selectors as news
 from news.mixins import ArticleBlockMixin, PublicPageMixin
+from news.pagination import latest
 from territories import selectors
 from territories.filters import IndustryLabelFilter, OrganisationFilter, TerritoryFilter
 from territories.maps import shape_map
@@ -129,12 +130,12 @@ class IndustryLabelDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
         context.update(
             members=list(selectors.label_members(label)),
             shape=shape_map(label.perimeter),
-            territory_articles=list(
+            territory_articles=latest(
                 news.published_articles()
                 .filter(news.about_label_territories(label))
                 .exclude(pk__in=shown)
-                .only(*news.CARD_FIELDS)
-                .order_by(*news.date_ordering())[: self.nearby_count]
+                .only(*news.CARD_FIELDS),
+                self.nearby_count,
             ),
         )
         return context

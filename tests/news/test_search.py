@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from news import search as search_module
 from news.search import (
     START_MARK,
     STOP_MARK,
@@ -119,6 +120,37 @@ def test_search_queries_do_not_grow_with_the_page_size(
         assert len(titles) == page_size
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_a_search_keeps_the_most_recent_matches_and_says_there_are_more(client, monkeypatch):
+    monkeypatch.setattr(search_module, "SEARCH_LIMIT", 2)
+    for year in (2020, 2021, 2022, 2023):
+        make_article(title=f"Usine ouverte en {year}", published_on=datetime.date(year, 1, 1))
+    make_article(title="Une autre nouvelle", published_on=datetime.date(2024, 1, 1))
+
+    titles, response = search(client, "usine")
+
+    # The two most recent matches and one more, to know that there are more.
+    assert sorted(titles) == [
+        "Usine ouverte en 2021",
+        "Usine ouverte en 2022",
+        "Usine ouverte en 2023",
+    ]
+    assert response.context["search_capped"]
+    assert "Plus de 2 articles" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_search_limit_applies_after_the_other_filters(client, monkeypatch):
+    monkeypatch.setattr(search_module, "SEARCH_LIMIT", 1)
+    old = make_article(title="Usine de tags", published_on=datetime.date(2010, 1, 1), tags=["rare"])
+    for year in (2020, 2021, 2022):
+        make_article(title=f"Usine {year}", published_on=datetime.date(year, 1, 1))
+
+    titles, _ = search(client, "usine", etiquette="rare")
+
+    assert titles == [old.title]
 
 
 # Pure helpers -------------------------------------------------------------------------------
