@@ -1,0 +1,73 @@
+"""A reader in a real browser: home, articles filtered by territory, an article, a territory."""
+
+import re
+
+import pytest
+
+from tests.factories import make_article, make_organisation, territory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_reader_filters_by_territory_opens_an_article_and_follows_a_territory(
+    live_server, reference, page, screenshot, monkeypatch
+):
+    # Playwright's sync API runs an event loop in this thread while the test's ORM calls stay
+    # synchronous: Django must not refuse them.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    bethune = territory("62119")
+    organisation = make_organisation("Batteries de l'Artois", home_territory=bethune)
+    article = make_article(
+        title="Une usine de batteries ouvre à Béthune",
+        kicker="Industrie",
+        lead="Trois cents emplois sont attendus d'ici 2027.",
+        body="Le chantier commence.\n\n## Le calendrier\n\nLa production démarre en 2026.",
+        territories=[bethune],
+        organisations=[organisation],
+        tags=["batteries"],
+    )
+    elsewhere = make_article(title="Le port de Bordeaux recrute", territories=[territory("33063")])
+    make_article(title="Brouillon caché", status="draft", territories=[bethune])
+
+    # Home page: latest articles, the search box, the labels at a glance.
+    page.goto(f"{live_server.url}/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.get_by_role("link", name=article.title).is_visible()
+    assert page.get_by_text("Brouillon caché").count() == 0
+    assert page.locator("svg.label-map a").count() > 100
+    screenshot("public-01-home")
+
+    # The article list, filtered by a territory typed in the filter form: its EPCI.
+    page.goto(f"{live_server.url}/articles/")
+    page.fill("#id_territoire", bethune.epci.slug)
+    page.get_by_role("button", name="Appliquer").click()
+    page.wait_for_url(re.compile(rf"territoire={bethune.epci.slug}"))
+    results = page.locator("section.results")
+    assert results.get_by_role("link", name=article.title).is_visible()
+    assert results.get_by_text(elsewhere.title).count() == 0
+    assert results.get_by_text("1 article").first.is_visible()
+    screenshot("public-02-filtered-list")
+
+    # The article itself.
+    results.get_by_role("link", name=article.title).click()
+    page.wait_for_url(f"**{article.get_absolute_url()}")
+    assert page.get_by_role("heading", level=1).inner_text() == article.title
+    assert page.get_by_role("heading", name="Le calendrier").is_visible()
+    screenshot("public-03-article")
+
+    # Follow its territory.
+    page.locator("aside").get_by_role("link", name="Béthune (62)").click()
+    page.wait_for_url(f"**{bethune.get_absolute_url()}")
+    assert page.get_by_role("heading", level=1).inner_text() == "Béthune (62)"
+    assert page.get_by_role("link", name=article.title).is_visible()
+    assert page.get_by_role("link", name="Batteries de l'Artois").is_visible()
+    screenshot("public-04-territory")
+
+
+def test_territory_suggestions_fill_the_datalist(live_server, reference, page, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    page.goto(f"{live_server.url}/articles/")
+    page.fill("#id_territoire", "bethu")
+    options = page.locator("#id_territoire-suggestions option")
+    options.first.wait_for(state="attached")
+    assert options.first.get_attribute("value") == "bethune-62"
