@@ -50,5 +50,8 @@ bench-territories: install
 bench-import: install
 	$(BIN)/python bench/bench_import.py
 
+bench-web: install
+	$(BIN)/python bench/bench_web.py
+
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache
