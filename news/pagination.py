@@ -11,7 +11,7 @@ counts one more.
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, prefetch_related_objects
 from django.utils.functional import cached_property
 
 
@@ -25,11 +25,23 @@ def undated(queryset: QuerySet) -> QuerySet:
     return queryset.filter(published_on__isnull=True).order_by("-created_at", "-pk")
 
 
+def _concatenate(queryset: QuerySet, parts) -> list:
+    """The rows of the sliced ``parts`` of ``queryset``, its prefetches made once for all rows."""
+    lookups = queryset._prefetch_related_lookups
+    rows = [row for part in parts for row in part.prefetch_related(None)]
+    prefetch_related_objects(rows, *lookups)
+    return rows
+
+
 def latest(queryset: QuerySet, limit: int) -> list:
-    """The ``limit`` newest articles of ``queryset``, undated ones last (usually one query)."""
-    rows = list(dated(queryset)[:limit])
+    """The ``limit`` newest articles of ``queryset``, undated ones last.
+
+    One query, two when there are fewer dated articles than ``limit``; then one per prefetch.
+    """
+    rows = list(dated(queryset).prefetch_related(None)[:limit])
     if len(rows) < limit:
-        rows += list(undated(queryset)[: limit - len(rows)])
+        rows += undated(queryset).prefetch_related(None)[: limit - len(rows)]
+    prefetch_related_objects(rows, *queryset._prefetch_related_lookups)
     return rows
 
 
@@ -60,9 +72,9 @@ class NewestFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = []
+        parts = []
         if bottom < self.dated_count:
-            rows += list(self.dated[bottom : min(top, self.dated_count)])
+            parts.append(self.dated[bottom : min(top, self.dated_count)])
         if top > self.dated_count:
-            rows += list(self.undated[max(bottom - self.dated_count, 0) : top - self.dated_count])
-        return self._get_page(rows, number, self)
+            parts.append(self.undated[max(bottom - self.dated_count, 0) : top - self.dated_count])
+        return self._get_page(_concatenate(self.object_list, parts), number, self)
