@@ -13,6 +13,7 @@ from news.selectors import RELATED_LIMIT
 from news.views import ArticleListView
 from territories.models import Person
 from tests.factories import make_article, make_organisation, make_user
+from tests.html_checks import assert_accessible_structure
 from tests.places import reference_places
 
 pytestmark = pytest.mark.django_db
@@ -403,3 +404,14 @@ def test_page_titles_and_lang_are_set(client):
     assert re.search(r"<title>Un titre clair — .+</title>", content)
     assert 'class="skip-link" href="#contenu"' in content
     assert '<main id="contenu"' in content
+
+
+def test_pages_have_landmarks_unique_ids_and_no_nested_links(client, places):
+    article = make_article(territories=[places.commune], tags=["emploi"])
+    for url in (
+        reverse("news:home"),
+        LIST_URL,
+        f"{LIST_URL}?q=article&territoire={places.epci.slug}",
+        article.get_absolute_url(),
+    ):
+        assert_accessible_structure(client.get(url).content.decode())

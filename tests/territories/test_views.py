@@ -8,6 +8,7 @@ from news.mixins import ArticleBlockMixin
 from territories.models import IndustryLabel, LabelPhase, OrganisationKind
 from territories.views import OrganisationListView, TerritoryListView
 from tests.factories import make_article, make_label, make_organisation
+from tests.html_checks import assert_accessible_structure
 from tests.places import reference_places
 
 pytestmark = pytest.mark.django_db
@@ -344,3 +345,17 @@ def test_organisation_suggestions(client):
 def test_suggestions_need_two_letters(client):
     response = client.get(reverse("territories:territory-suggestions"), {"q": "b"})
     assert response.json() == {"results": []}
+
+
+def test_pages_have_landmarks_unique_ids_and_no_nested_links(client, places):
+    make_article(territories=[places.commune], labels=[places.label])
+    for url in (
+        TERRITORY_LIST,
+        places.region.get_absolute_url(),
+        places.commune.get_absolute_url(),
+        ORGANISATION_LIST,
+        LABEL_LIST,
+        places.label.get_absolute_url(),
+        MAP,
+    ):
+        assert_accessible_structure(client.get(url).content.decode())
