@@ -1,5 +1,8 @@
 import pytest
 from django.core.management import call_command
+from pytest_django.plugin import blocking_manager_key
+
+from territories.services import reference_is_loaded
 
 
 @pytest.fixture(scope="session")
@@ -9,9 +12,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("loadterritories", verbosity=0)
 
 
-@pytest.fixture
-def reload_reference_after(django_db_blocker):
-    """For transactional tests: their teardown empties every table, reload the reference."""
-    yield
-    with django_db_blocker.unblock():
-        call_command("loadterritories", verbosity=0)
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (``live_server``, ``transaction=True``) ends with every table
+    flushed, after all its fixtures are torn down: put the reference back for the next tests."""
+    result = yield
+    if "transactional_db" in getattr(item, "fixturenames", ()):
+        blocker = item.config.stash[blocking_manager_key]
+        with blocker.unblock():
+            if not reference_is_loaded():
+                call_command("loadterritories", verbosity=0)
+    return result

@@ -341,6 +341,10 @@ def label_resolve(
     """Find or create the label a statement reports, with its members and phase."""
     key = label_key(mention.name)
     known = _known_labels(resolver).get(key, [])
+    if not any(label.phase == mention.phase for label in known):
+        # Before creating one, look again: a concurrent run may have created it meanwhile.
+        resolver.labels = None
+        known = _known_labels(resolver).get(key, [])
     same_phase = [label for label in known if label.phase == mention.phase]
     other_phase = [label for label in known if label.phase != mention.phase]
     members = set(mention.members)

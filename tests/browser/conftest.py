@@ -5,17 +5,14 @@ Playwright cannot download its own browsers here, so the tests use the distribut
 developer machine and fail on CI (``CI`` set), where a skipped browser check would hide a
 regression.
 
-Tests using ``live_server`` are transactional: every table is flushed at teardown. Request
-``reference`` (below) rather than ``reload_reference_after``: pytest-django flushes *after*
-the test's own fixtures are torn down, so a function fixture that reloads at teardown is
-wiped straight away, and the next transactional test starts without the reference.
+Tests using ``live_server`` are transactional: every table is flushed at teardown, and
+tests/conftest.py loads the official reference again once the flush is done.
 """
 
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from territories.services import reference_is_loaded
 
@@ -82,16 +79,7 @@ def screenshot(page, screenshot_dir):
     return take
 
 
-@pytest.fixture(scope="module")
-def reference_restored_after_module(django_db_blocker):
-    """Reload the official reference once the module's last flush is done."""
-    yield
-    with django_db_blocker.unblock():
-        call_command("loadterritories", verbosity=0)
-
-
 @pytest.fixture
-def reference(transactional_db, reference_restored_after_module):
-    """The official reference for a transactional test, even after an earlier test's flush."""
-    if not reference_is_loaded():
-        call_command("loadterritories", verbosity=0)
+def reference(transactional_db):
+    """A transactional test with the official reference (restored after every flush)."""
+    assert reference_is_loaded()

@@ -228,7 +228,7 @@ def test_reference_is_loaded_when_missing(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_runs_at_the_same_time_never_duplicate(reload_reference_after):
+def test_two_runs_at_the_same_time_never_duplicate():
     errors = []
 
     def run():
