@@ -65,7 +65,7 @@ from territories.services import reference_is_loaded, reference_load
 
 # Any constant key: every import takes it, so concurrent runs write one file at a time.
 IMPORT_LOCK_KEY = 74_201_911
-TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+TEXT_SUFFIXES = {".txt", ".text", ""}
 RESULTS_BATCH = 200  # file results are written by the hundred, not one by one
 
 
