@@ -34,17 +34,6 @@ def _territory(territory: Territory) -> dict:
     return {"kind": territory.kind, "code": territory.code, "name": territory.name}
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
-def _article_url(article: Article) -> str:
-    try:
-        return _absolute(article.get_absolute_url())
-    except Exception:  # noqa: BLE001 - the public site may be disabled in some deployments
-        return ""
-
-
 def _articles():
     return Article.objects.order_by("published_on", "pk").prefetch_related(
         Prefetch(
@@ -73,7 +62,7 @@ def export_dataset() -> dict:
                 "body": article.body,
                 "published_on": article.published_on.isoformat() if article.published_on else None,
                 "status": article.status,
-                "url": _article_url(article),
+                "url": f"{settings.SITE_URL}{article.get_absolute_url()}",
                 "source": {
                     "file": article.source_file,
                     "position": article.source_position,
@@ -129,8 +118,8 @@ def export_dataset() -> dict:
         {
             **_territory(t),
             "slug": t.slug,
-            "region": t.region.code if t.region_id and t.region else None,
-            "departement": t.departement.code if t.departement_id and t.departement else None,
+            "region": t.region.code if t.region else None,
+            "departement": t.departement.code if t.departement else None,
         }
         for t in Territory.objects.filter(pk__in=used_territories)
         .select_related("region", "departement")
