@@ -188,6 +188,8 @@ class ArticleFilter(django_filters.FilterSet):
 
     # Not filters: sorting is applied once the filters have run.
     not_filters = frozenset({"tri"})
+    # Set by filter_queryset() when there is a search: the articles found and their counts.
+    search_results = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -264,8 +266,10 @@ class ArticleFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         unfiltered = queryset
         queryset = super().filter_queryset(queryset)
+        self.search_results = None
         if self.search_query:
-            queryset = search_articles(queryset, self.search_query, base=unfiltered)
+            self.search_results = search_articles(queryset, self.search_query, base=unfiltered)
+            queryset = self.search_results.articles
         match self.sort_order:
             case SortOrder.RELEVANCE:
                 return queryset.order_by("-rank", *selectors.date_ordering())

@@ -45,13 +45,32 @@ def latest(queryset: QuerySet, limit: int) -> list:
     return rows
 
 
-class NewestFirstPaginator(Paginator):
-    """Pages of ``object_list`` (articles), newest first, undated articles after the others."""
+class KnownCountPaginator(Paginator):
+    """A paginator told how many objects there are (a search has just counted them)."""
 
-    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True):
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, count):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+class NewestFirstPaginator(Paginator):
+    """Pages of ``object_list`` (articles), newest first, undated articles after the others.
+
+    ``counts`` (``{"total": …, "dated": …}``), when already known, saves the count query.
+    """
+
+    def __init__(
+        self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, counts=None
+    ):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         self.dated = dated(object_list)
         self.undated = undated(object_list)
+        if counts is not None:
+            self._counts = counts
 
     @cached_property
     def _counts(self) -> dict:

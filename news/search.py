@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections
@@ -102,19 +103,27 @@ def _folded(*fields: str):
     return Func(text, function=SQLITE_FOLD_FUNCTION, output_field=TextField())
 
 
+@dataclass(frozen=True)
+class SearchResults:
+    articles: QuerySet  # annotated with ``rank``, higher is better
+    total: int  # at most the limit plus one
+    dated: int  # how many of them have a date
+
+
 def search_articles(
     queryset: QuerySet, query: str, limit: int | None = None, *, base: QuerySet | None = None
-) -> QuerySet:
-    """The articles of ``queryset`` matching ``query``, annotated with a ``rank`` (higher is
-    better): the ``limit`` most recent matches, plus one to tell that there are more.
+) -> SearchResults:
+    """The articles of ``queryset`` matching ``query``, ranked: the ``limit`` most recent
+    matches, plus one to tell that there are more.
 
     Ranking reads the search vector of every article it ranks. A common word ("usine" is in a
     quarter of the articles) would mean tens of thousands of vectors per page, so only the most
     recent matches, found along the date index, are ranked; rare words are found through the
     GIN index. Apply the other filters first: the limit applies to what they leave.
 
-    ``base``, a queryset that contains ``queryset`` (the published articles before filtering),
-    receives the result: the filters already chose the candidates and need not run twice.
+    The candidates are read once, so that their count costs no other query. ``base``, a
+    queryset that contains ``queryset`` (the published articles before filtering), receives
+    them: the filters already chose the candidates and need not run twice.
     """
     base = queryset if base is None else base
     if _vendor(queryset) == "postgresql":
@@ -125,7 +134,8 @@ def search_articles(
         terms = query_terms(query)
         if not terms:
             # Like PostgreSQL with a query made of stopwords only: nothing matches.
-            return base.annotate(rank=Value(0.0, output_field=FloatField())).none()
+            nothing = base.annotate(rank=Value(0.0, output_field=FloatField())).none()
+            return SearchResults(nothing, total=0, dated=0)
         matches = queryset.alias(folded_text=_folded("title", "kicker", "lead", "body"))
         for term in terms:
             matches = matches.filter(folded_text__contains=term)
@@ -142,8 +152,14 @@ def search_articles(
             output_field=FloatField(),
         )
     limit = SEARCH_LIMIT if limit is None else limit
-    candidates = matches.order_by("-published_on", "-pk").values("pk")[: limit + 1]
-    return base.filter(pk__in=candidates).annotate(rank=rank)
+    candidates = list(
+        matches.order_by("-published_on", "-pk").values_list("pk", "published_on")[: limit + 1]
+    )
+    return SearchResults(
+        base.filter(pk__in=[pk for pk, _ in candidates]).annotate(rank=rank),
+        total=len(candidates),
+        dated=sum(1 for _, published_on in candidates if published_on is not None),
+    )
 
 
 def article_snippets(queryset: QuerySet, ids: Iterable[int], query: str) -> dict[int, list]:

@@ -11,7 +11,7 @@ from django_filters.views import FilterView
 from news import search
 from news.filters import ArticleFilter, SortOrder, active_filters
 from news.mixins import PublicPageMixin
-from news.pagination import NewestFirstPaginator, latest
+from news.pagination import KnownCountPaginator, NewestFirstPaginator, latest
 from news.search import article_snippets
 from news.selectors import (
     article_detail_queryset,
@@ -67,8 +67,13 @@ class ArticleListView(PublicPageMixin, FilterView):
         return with_card_data(published_articles().order_by(*date_ordering()))
 
     def get_paginator(self, queryset, *args, **kwargs):
+        results = self.filterset.search_results
         if self.filterset.sort_order == SortOrder.NEWEST:
+            if results is not None:
+                kwargs["counts"] = {"total": results.total, "dated": results.dated}
             return NewestFirstPaginator(queryset, *args, **kwargs)
+        if results is not None:
+            return KnownCountPaginator(queryset, *args, count=results.total, **kwargs)
         return super().get_paginator(queryset, *args, **kwargs)
 
     def get_canonical_url(self):
