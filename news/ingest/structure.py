@@ -339,11 +339,11 @@ def _brief(position: int, paragraph: str) -> RawItem:
         # "Ébloui." or "Ça y est !" opens the text: the kicker is the better title.
         sentences.insert(0, title)
         title, kicker = kicker, ""
-    title = title.rstrip(" .")
     if len(title) > TITLE_MAX_CHARS:
         # The lead keeps the whole text: a shortened title loses nothing.
         sentences.insert(0, title)
         title = _derive_title(title)
+    title = title.rstrip(" .")
     lead = " ".join(sentences)
     notes = []
     truncated = paragraph.rstrip().endswith(("…", "..."))

@@ -76,6 +76,8 @@ class Command(BaseCommand):
                     self.stdout.write(
                         f"          conservé (modifié par un éditeur) : {article.title[:70]}"
                     )
+        if verbosity < 1:
+            return
         summary = report.summary()
         rows = [
             ("Fichiers", summary["files"]),

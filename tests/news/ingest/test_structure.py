@@ -117,3 +117,11 @@ def test_title_is_derived_when_the_page_has_none():
     ).items
     assert item.title.startswith("Salvatore Coscarella le souligne volontiers")
     assert any("Titre déduit" in note for note in item.notes)
+
+
+def test_a_brief_whose_first_sentence_is_too_long_keeps_it_whole_in_the_lead():
+    first = "Au sein du Clos des Saveurs, " + "dix entrepreneurs réunis autour d'un café, " * 5
+    page = "\n".join(f"{first.strip(', ')}. Puis la suite numéro {n}…" for n in range(3))
+    brief = segment(page).items[0]
+    assert brief.title.endswith("…")
+    assert brief.lead.startswith(first.strip(", ") + ". Puis la suite")
