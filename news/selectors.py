@@ -7,6 +7,7 @@ counts stay plain ``COUNT(*)`` and no ``DISTINCT`` is needed.
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from news.models import (
@@ -18,7 +19,7 @@ from news.models import (
     TaggedArticle,
 )
 from news.pagination import latest
-from territories.models import IndustryLabel, Organisation, Territory
+from territories.models import IndustryLabel, Organisation, Territory, TerritoryQuerySet
 
 # Fields an article card needs: the body stays in the database.
 CARD_FIELDS = ("pk", "title", "slug", "kicker", "lead", "published_on", "date_precision")
@@ -45,13 +46,16 @@ def with_card_data(queryset: QuerySet) -> QuerySet:
 
 
 def in_territory(territory: Territory) -> Exists:
-    """Articles about ``territory`` or anything inside it (an EPCI's communes, a région's…)."""
-    return Exists(
-        ArticleTerritory.objects.filter(
-            article=OuterRef("pk"),
-            territory__in=Territory.objects.within(territory).values("pk"),
-        )
-    )
+    """Articles about ``territory`` or anything inside it (an EPCI's communes, a région's…).
+
+    PostgreSQL hashes the territories inside once (``territory_id IN (SELECT …)``); SQLite would
+    probe that list for every article (a région's 4,000 territories times every article), so
+    there each link's territory is joined and tested instead.
+    """
+    links = ArticleTerritory.objects.filter(article=OuterRef("pk"))
+    if connection.vendor == "sqlite":
+        return Exists(links.filter(TerritoryQuerySet.within_q(territory, prefix="territory__")))
+    return Exists(links.filter(territory__in=Territory.objects.within(territory).values("pk")))
 
 
 def about_organisation(organisation: Organisation) -> Exists:
