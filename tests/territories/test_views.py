@@ -359,3 +359,14 @@ def test_pages_have_landmarks_unique_ids_and_no_nested_links(client, places):
         MAP,
     ):
         assert_accessible_structure(client.get(url).content.decode())
+
+
+def test_label_list_counts_published_articles_only(client, places):
+    make_article(labels=[places.label])
+    make_article(labels=[places.label], status="draft")
+
+    response = client.get(LABEL_LIST, {"region": places.region.slug})
+
+    (label,) = [row for row in response.context["object_list"] if row.pk == places.label.pk]
+    assert label.article_count == 1
+    assert "1 article" in response.content.decode()
