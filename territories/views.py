@@ -37,7 +37,8 @@ class TerritoryListView(PublicPageMixin, BoundFilterMixin, FilterView):
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.territories_with_counts().order_by("name", "code")
+        # The folded name sorts "Évin-Malmaison" among the E on every database.
+        return selectors.territories_with_counts().order_by("normalized_name", "code")
 
 
 class TerritoryDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
