@@ -164,6 +164,12 @@ class Article(models.Model):
         permissions = [("publish_article", _("Peut publier ou dépublier un article"))]
         indexes = [
             models.Index(fields=["status", "-published_on"], name="article_status_date_idx"),
+            # The ids of published articles, read by every "has published articles" semi-join.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status=ArticleStatus.PUBLISHED),
+                name="article_published_id_idx",
+            ),
         ]
 
     def __str__(self):

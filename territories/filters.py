@@ -16,7 +16,7 @@ from territories.models import (
     TerritoryKind,
 )
 from territories.naming import fold, organisation_key
-from territories.selectors import has_published_article
+from territories.selectors import with_published_articles
 
 
 def region_choices():
@@ -43,7 +43,7 @@ class ContentToggleMixin:
         queryset = super().filter_queryset(queryset)
         if self.is_valid() and self.form.cleaned_data.get("tous"):
             return queryset
-        return queryset.filter(has_published_article(self.content_relation))
+        return with_published_articles(queryset, self.content_relation)
 
     def filter_keep(self, queryset, name, value):
         return queryset

@@ -2,7 +2,7 @@
 
 from news.sitemaps import PublicSitemap
 from territories.models import IndustryLabel, Organisation, Territory
-from territories.selectors import has_published_article
+from territories.selectors import with_published_articles
 
 
 class TerritorySitemap(PublicSitemap):
@@ -11,7 +11,7 @@ class TerritorySitemap(PublicSitemap):
 
     def items(self):
         return (
-            Territory.objects.filter(has_published_article("territory_links__territory"))
+            with_published_articles(Territory.objects.all(), "territory_links__territory")
             .only("pk", "slug")
             .order_by("pk")
         )
@@ -23,7 +23,7 @@ class OrganisationSitemap(PublicSitemap):
 
     def items(self):
         return (
-            Organisation.objects.filter(has_published_article("organisation_links__organisation"))
+            with_published_articles(Organisation.objects.all(), "organisation_links__organisation")
             .only("pk", "slug", "updated_at")
             .order_by("pk")
         )

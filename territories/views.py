@@ -12,7 +12,7 @@ from django_filters.views import FilterView
 
 from news import selectors as news
 from news.mixins import ArticleBlockMixin, PublicPageMixin
-from news.pagination import latest
+from news.pagination import OrderedIdsPaginator, latest
 from territories import selectors
 from territories.filters import IndustryLabelFilter, OrganisationFilter, TerritoryFilter
 from territories.maps import shape_map
@@ -38,7 +38,18 @@ class TerritoryListView(PublicPageMixin, BoundFilterMixin, FilterView):
 
     def get_queryset(self):
         # The folded name sorts "Évin-Malmaison" among the E on every database.
-        return selectors.territories_with_counts().order_by("normalized_name", "code")
+        return Territory.objects.order_by("normalized_name", "code")
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return OrderedIdsPaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            rows=lambda ids: selectors.territories_with_counts(
+                Territory.objects.filter(pk__in=ids)
+            ),
+        )
 
 
 class TerritoryDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
