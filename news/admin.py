@@ -56,6 +56,7 @@ from territories.admin_filters import (
     EditedByEditorFilter,
     IndustryLabelChoicesMixin,
     RegionScopeFilter,
+    YesNoListFilter,
 )
 from territories.models import Territory
 from territories.pagination import EstimatedCountPaginator
@@ -142,29 +143,18 @@ class ImportRunFilter(admin.SimpleListFilter):
         return queryset.filter(import_run_id=int(self.value()))
 
 
-def _pending_links_q():
-    return Q(
-        *[
-            Exists(model.objects.filter(article=OuterRef("pk"), status=LinkStatus.SUGGESTED))
-            for model in LINK_TARGET_FIELDS
-        ],
-        _connector=Q.OR,
-    )
-
-
-class PendingLinksFilter(admin.SimpleListFilter):
+class PendingLinksFilter(YesNoListFilter):
     title = _("liens suggérés à vérifier")
     parameter_name = "pending_links"
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Oui")), ("no", _("Non"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(_pending_links_q())
-        if self.value() == "no":
-            return queryset.exclude(_pending_links_q())
-        return queryset
+    def condition(self):
+        return Q(
+            *[
+                Exists(model.objects.filter(article=OuterRef("pk"), status=LinkStatus.SUGGESTED))
+                for model in LINK_TARGET_FIELDS
+            ],
+            _connector=Q.OR,
+        )
 
 
 # Inlines: the review of automatic links -----------------------------------------------------

@@ -183,18 +183,28 @@ class TerritoryIndustryLabelFilter(IndustryLabelChoicesMixin, admin.SimpleListFi
         return queryset.filter(Q(pk__in=members) | Q(epci__in=members))
 
 
-class EditedByEditorFilter(admin.SimpleListFilter):
+class YesNoListFilter(admin.SimpleListFilter):
+    """A yes/no filter on one condition: "yes" keeps the rows that meet it, "no" the others."""
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Oui")), ("no", _("Non"))]
+
+    def condition(self) -> Q:
+        raise NotImplementedError
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(self.condition())
+        if self.value() == "no":
+            return queryset.exclude(self.condition())
+        return queryset
+
+
+class EditedByEditorFilter(YesNoListFilter):
     """Rows an editor has changed (``edited_at`` set): imports leave them alone."""
 
     title = _("modifié par un éditeur")
     parameter_name = "edited"
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Oui")), ("no", _("Non"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(edited_at__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(edited_at__isnull=True)
-        return queryset
+    def condition(self):
+        return Q(edited_at__isnull=False)
