@@ -12,7 +12,15 @@ fields the project uses, with perimeters simplified (Douglas–Peucker, ~300 m) 
 import argparse
 import gzip
 import json
+import sys
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as a plain script: make the project importable even where it is not installed.
+sys.path.insert(0, str(ROOT))
+
+# The map module is pure Python (no Django): the same Douglas–Peucker as the site's maps.
+from territories.maps import simplify  # noqa: E402
 
 # Régions and départements of France: metropolitan and overseas départements-régions.
 # The overseas collectivities (COM) are outside the Territoires d'industrie programme.
@@ -20,35 +28,7 @@ KEPT_ZONES = {"metro", "drom"}
 SIMPLIFY_TOLERANCE = 0.003  # degrees, about 300 m: invisible on a map of France
 COORDINATE_DECIMALS = 4
 
-OUTPUT = Path(__file__).resolve().parent.parent / "territories" / "data" / "reference.json.gz"
-
-
-def _perpendicular_distance(point, start, end):
-    (x, y), (x1, y1), (x2, y2) = point, start, end
-    dx, dy = x2 - x1, y2 - y1
-    if dx == 0 and dy == 0:
-        return ((x - x1) ** 2 + (y - y1) ** 2) ** 0.5
-    return abs(dy * x - dx * y + x2 * y1 - y2 * x1) / (dx * dx + dy * dy) ** 0.5
-
-
-def simplify_line(points, tolerance):
-    """Douglas–Peucker, iterative so that long coastlines do not hit the recursion limit."""
-    if len(points) < 3:
-        return points
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(points) - 1)]
-    while stack:
-        first, last = stack.pop()
-        index, distance = first, 0.0
-        for i in range(first + 1, last):
-            d = _perpendicular_distance(points[i], points[first], points[last])
-            if d > distance:
-                index, distance = i, d
-        if distance > tolerance:
-            keep[index] = True
-            stack.extend([(first, index), (index, last)])
-    return [point for point, kept in zip(points, keep, strict=True) if kept]
+OUTPUT = ROOT / "territories" / "data" / "reference.json.gz"
 
 
 def _polygons(geometry):
@@ -68,7 +48,7 @@ def simplify_geometry(geometry):
     for polygon in polygons:
         rings = []
         for ring in polygon:
-            ring = simplify_line(ring, SIMPLIFY_TOLERANCE)
+            ring = simplify(ring, SIMPLIFY_TOLERANCE)
             if len(ring) < 4:  # a ring that collapses is smaller than the tolerance: drop it
                 continue
             rings.append(
