@@ -54,7 +54,7 @@ from news.services.curation import (
 from territories.admin_filters import (
     DepartementScopeFilter,
     EditedByEditorFilter,
-    IndustryLabelChoicesMixin,
+    IndustryLabelScopeFilter,
     RegionScopeFilter,
     YesNoListFilter,
 )
@@ -98,13 +98,8 @@ class ArticleDepartementFilter(DepartementScopeFilter):
         return queryset.filter(_territory_links_within(territory))
 
 
-class ArticleIndustryLabelFilter(IndustryLabelChoicesMixin, admin.SimpleListFilter):
-    def queryset(self, request, queryset):
-        if self.value() is None:
-            return queryset
-        label = self.label()
-        if label is None:
-            return queryset.none()
+class ArticleIndustryLabelFilter(IndustryLabelScopeFilter):
+    def filter_label(self, queryset, label):
         return queryset.filter(
             Exists(ArticleIndustryLabel.objects.filter(article=OuterRef("pk"), label=label))
         )

@@ -136,8 +136,12 @@ class DepartementScopeFilter(TerritoryScopeFilter):
         return f"{place.code} – {place.name}"
 
 
-class IndustryLabelChoicesMixin:
-    """Territoire d'industrie labels, narrowed to the chosen région's when one is chosen."""
+class IndustryLabelScopeFilter(admin.SimpleListFilter):
+    """Rows about a Territoire d'industrie; the labels offered are narrowed to the chosen
+    région's when one is chosen.
+
+    Subclasses say how to restrict their queryset to the chosen label (``filter_label``).
+    """
 
     title = _("territoire d'industrie")
     parameter_name = "label"
@@ -158,6 +162,17 @@ class IndustryLabelChoicesMixin:
             labels = labels.filter(region_id=self.region_pk)
         return [(str(label.pk), label.name) for label in labels.only("pk", "name")]
 
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        label = self.label()
+        if label is None:
+            return queryset.none()
+        return self.filter_label(queryset, label)
+
+    def filter_label(self, queryset: QuerySet, label: IndustryLabel) -> QuerySet:
+        raise NotImplementedError
+
 
 class TerritoryRegionFilter(RegionScopeFilter):
     def filter_within(self, queryset, territory):
@@ -170,15 +185,10 @@ class TerritoryDepartementFilter(DepartementScopeFilter):
         return queryset.filter(pk__in=Territory.objects.within(territory).values("pk"))
 
 
-class TerritoryIndustryLabelFilter(IndustryLabelChoicesMixin, admin.SimpleListFilter):
+class TerritoryIndustryLabelFilter(IndustryLabelScopeFilter):
     """Member territories of a label and the communes of its member intercommunalités."""
 
-    def queryset(self, request, queryset):
-        if self.value() is None:
-            return queryset
-        label = self.label()
-        if label is None:
-            return queryset.none()
+    def filter_label(self, queryset, label):
         members = label.territories.values("pk")
         return queryset.filter(Q(pk__in=members) | Q(epci__in=members))
 
