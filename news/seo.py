@@ -24,6 +24,14 @@ def json_ld_script(data: dict) -> SafeString:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
 
 
+def _linked_things(schema_type: str, objects) -> list[dict]:
+    """schema.org things of the given type, each with its name and public page."""
+    return [
+        {"@type": schema_type, "name": obj.name, "url": absolute_url(obj.get_absolute_url())}
+        for obj in objects
+    ]
+
+
 def article_json_ld(article, *, url: str) -> dict:
     """schema.org ``NewsArticle`` of an article whose territories, organisations and tags are
     prefetched."""
@@ -45,24 +53,10 @@ def article_json_ld(article, *, url: str) -> dict:
         data["alternativeHeadline"] = article.kicker
     if article.publisher:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.publisher}
-    places = [
-        {
-            "@type": "Place",
-            "name": territory.name,
-            "url": absolute_url(territory.get_absolute_url()),
-        }
-        for territory in article.territories.all()
-    ]
+    places = _linked_things("Place", article.territories.all())
     if places:
         data["contentLocation"] = places
-    organisations = [
-        {
-            "@type": "Organization",
-            "name": organisation.name,
-            "url": absolute_url(organisation.get_absolute_url()),
-        }
-        for organisation in article.organisations.all()
-    ]
+    organisations = _linked_things("Organization", article.organisations.all())
     if organisations:
         data["about"] = organisations
     keywords = [tag.name for tag in article.tags.all()]
