@@ -31,9 +31,6 @@ class ArticleQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status=ArticleStatus.DRAFT)
 
-    def needing_review(self):
-        return self.filter(needs_review=True)
-
 
 class TaggedArticle(TaggedItemBase):
     content_object = models.ForeignKey(

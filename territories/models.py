@@ -24,9 +24,6 @@ class EpciLegalForm(models.TextChoices):
 
 
 class TerritoryQuerySet(models.QuerySet):
-    def of_kind(self, kind):
-        return self.filter(kind=kind)
-
     def within(self, territory):
         """The territory itself and every territory it contains (communes of an EPCI, …)."""
         return self.filter(self.within_q(territory))

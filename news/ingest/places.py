@@ -391,6 +391,3 @@ def merge_context(contexts: Iterable[_Context]) -> _Context:
         for code, weight in context.regions.items():
             merged.regions[code] += weight
     return merged
-
-
-PlaceContext = _Context

@@ -69,10 +69,6 @@ TEXT_SUFFIXES = {".txt", ".text", ""}
 RESULTS_BATCH = 200  # file results are written by the hundred, not one by one
 
 
-class ImportFailure(Exception):
-    """A file that cannot be imported; the message says why, in French, for the report."""
-
-
 @dataclass
 class ArticleOutcome:
     action: str  # created, updated, unchanged, kept, duplicate
@@ -492,20 +488,6 @@ def article_tags_set(*, article: Article, names: list[str], resolver: Resolver, 
     TaggedArticle.objects.bulk_create(
         [TaggedArticle(content_object=article, tag_id=pk) for pk in dict.fromkeys(tag_ids)]
     )
-
-
-ARTICLE_FIELDS = (
-    "title",
-    "kicker",
-    "lead",
-    "body",
-    "published_on",
-    "date_precision",
-    "date_inferred",
-    "publisher",
-    "needs_review",
-    "review_notes",
-)
 
 
 def _article_values(item: ParsedItem) -> dict:
