@@ -318,25 +318,32 @@ def reference_is_loaded() -> bool:
 # Editors' curation ------------------------------------------------------------------------
 
 
-def _save_with_history(instance, *, user, reason: str = "") -> None:
-    # simple-history attributes the change to ``_history_user`` when there is no request.
+# simple-history's default history_change_reason column
+CHANGE_REASON_MAX_LENGTH = 100
+
+
+def save_with_history(instance, *, user, reason: str = "", update_fields=None) -> None:
+    """Save, recording in the object's history who made the change and why.
+
+    simple-history reads ``_history_user`` on the instance, so a change made outside a request
+    (shell, command, test) is attributed too."""
     instance._history_user = user
     if reason:
-        instance._change_reason = reason[:100]
-    instance.save()
+        instance._change_reason = reason[:CHANGE_REASON_MAX_LENGTH]
+    instance.save(update_fields=update_fields)
 
 
 def organisation_mark_edited(*, organisation: Organisation, user) -> Organisation:
     """Save an organisation an editor changed: imports no longer overwrite it."""
     organisation.edited_at = timezone.now()
-    _save_with_history(organisation, user=user)
+    save_with_history(organisation, user=user)
     return organisation
 
 
 def industry_label_mark_edited(*, label: IndustryLabel, user) -> IndustryLabel:
     """Save a label an editor changed: the reference loader keeps its name and members."""
     label.edited_at = timezone.now()
-    _save_with_history(label, user=user)
+    save_with_history(label, user=user)
     return label
 
 
@@ -447,12 +454,12 @@ def organisation_merge(*, survivor: Organisation, others, user) -> OrganisationM
     merged_into = gettext("Fusionnée dans « %(name)s »") % {"name": survivor.name}
     for other in others:
         other._history_user = user
-        other._change_reason = merged_into[:100]
+        other._change_reason = merged_into[:CHANGE_REASON_MAX_LENGTH]
         report.removed.append(other.name)
         other.delete()
 
     survivor.edited_at = timezone.now()
-    _save_with_history(survivor, user=user, reason=reason)
+    save_with_history(survivor, user=user, reason=reason)
     if user_id is not None:
         LogEntry.objects.log_actions(
             user_id=user_id,

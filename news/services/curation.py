@@ -13,7 +13,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
-from taggit.models import Tag
 
 from news.models import (
     Article,
@@ -28,6 +27,8 @@ from news.models import (
     SuggestedLink,
     TaggedArticle,
 )
+from news.services.tags import tag_get_or_create
+from territories.services import save_with_history
 
 # The field holding the linked object, for each kind of article link.
 LINK_TARGET_FIELDS: dict[type[SuggestedLink], str] = {
@@ -37,19 +38,10 @@ LINK_TARGET_FIELDS: dict[type[SuggestedLink], str] = {
     ArticlePerson: "person",
 }
 
-CHANGE_REASON_MAX_LENGTH = 100  # simple-history's default history_change_reason column
-
 
 def link_target(link: SuggestedLink):
     """The territory, organisation, label or person an article link points to."""
     return getattr(link, LINK_TARGET_FIELDS[type(link)])
-
-
-def _save_with_history(instance, *, user, reason: str = "", update_fields=None) -> None:
-    instance._history_user = user
-    if reason:
-        instance._change_reason = reason[:CHANGE_REASON_MAX_LENGTH]
-    instance.save(update_fields=update_fields)
 
 
 def link_confirm(*, link: SuggestedLink, user: AbstractBaseUser | None = None) -> SuggestedLink:
@@ -116,7 +108,7 @@ def _change_articles(articles: Iterable[Article], *, changes: dict, user, reason
             for name, value in changes.items():
                 setattr(article, name, value)
             article.updated_at = now
-            _save_with_history(
+            save_with_history(
                 article, user=user, reason=reason, update_fields=[*changes, "updated_at"]
             )
             changed.append(article)
@@ -153,7 +145,7 @@ def article_mark_reviewed(*, articles: Iterable[Article], user: AbstractBaseUser
             article.reviewed_at = now
             article.reviewed_by = user
             article.updated_at = now
-            _save_with_history(
+            save_with_history(
                 article,
                 user=user,
                 reason=gettext("Vérification"),
@@ -171,8 +163,7 @@ def article_add_tags(
     with transaction.atomic():
         tag_objects = []
         for name in dict.fromkeys(name.strip() for name in tags if name.strip()):
-            tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
-            tag_objects.append(tag)
+            tag_objects.append(tag_get_or_create(name=name))
         existing = set(
             TaggedArticle.objects.filter(
                 content_object__in=articles, tag__in=tag_objects
@@ -202,5 +193,5 @@ def article_mark_edited(
         article.needs_review = False
         article.reviewed_at = now
         article.reviewed_by = user
-    _save_with_history(article, user=user)
+    save_with_history(article, user=user)
     return article

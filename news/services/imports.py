@@ -17,7 +17,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from taggit.models import Tag
 
 from news.ingest import (
     PARSER_VERSION,
@@ -49,6 +48,7 @@ from news.models import (
     SourceDocument,
     TaggedArticle,
 )
+from news.services.tags import tag_get_or_create
 from territories.models import (
     AliasKind,
     IndustryLabel,
@@ -476,9 +476,7 @@ def article_tags_set(*, article: Article, names: list[str], resolver: Resolver, 
     for name in names:
         key = name.lower()
         if key not in resolver.tags:
-            tag = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(
-                name=name, slug=_unique_slug(Tag, slug_base(name))
-            )
+            tag = tag_get_or_create(name=name)
             resolver.tags[key] = tag.pk
         tag_ids.append(resolver.tags[key])
     if not new:
