@@ -10,11 +10,19 @@ import datetime
 import hashlib
 from dataclasses import dataclass, field
 
-from news.ingest.actors import ActorFinder, OrganisationMention, PersonMention
+from news.ingest.actors import (
+    ActorFinder,
+    OrganisationMention,
+    PersonMention,
+    model_organisations,
+    model_people,
+)
 from news.ingest.dates import choose_date, reference_year
 from news.ingest.labels import LabelMention, find_labels, label_key
 from news.ingest.lexicon import TOPIC_TAGS
+from news.ingest.ner import Recognizer, load_recognizer
 from news.ingest.places import Gazetteer, PlaceFinder, PlaceMatch, PlaceRecord, merge_context
+from news.ingest.spans import SpanIndex
 from news.ingest.structure import RawItem, segment
 from news.ingest.text import UnreadableInput, decode_bytes, normalize_text
 from territories.naming import fold, organisation_key
@@ -37,6 +45,7 @@ __all__ = [
     "content_hash",
     "decode_bytes",
     "label_key",
+    "load_recognizer",
     "normalize_text",
     "organisation_key",
     "parse_document",
@@ -100,8 +109,12 @@ def parse_document(
     gazetteer: Gazetteer,
     known_organisations: dict[str, int] | None = None,
     known_acronyms: dict[str, int] | None = None,
+    recognizer: Recognizer | None = None,
 ) -> ParsedDocument:
-    """Split a normalised page into articles and find what each one names."""
+    """Split a normalised page into articles and find what each one names.
+
+    ``recognizer`` (``load_recognizer()``, loaded once per batch) adds the organisations and
+    people that the statistical model finds; without it the rules work alone."""
     page = segment(text)
     finder = PlaceFinder(gazetteer)
     page_year = reference_year(text) if page.is_digest else None
@@ -112,9 +125,11 @@ def parse_document(
     texts = [_entity_text(item) for item in page.items]
     # A single article is its own context: the first pass only matters for digests.
     contexts = [finder.find(t, defined=defined)[1] for t in texts] if len(texts) > 1 else []
-    actors = ActorFinder(
-        known_organisations, known_acronyms, is_place=lambda key: bool(gazetteer.lookup(key))
-    )
+
+    def is_place(key: str) -> bool:
+        return bool(gazetteer.lookup(key))
+
+    actors = ActorFinder(known_organisations, known_acronyms, is_place=is_place)
     page_context = merge_context(contexts)
 
     items = []
@@ -124,7 +139,10 @@ def parse_document(
         )
         header = "\n".join([*item.date_lines, *item.header_lines])
         date, _mentions = choose_date(
-            header, f"{item.title}\n{item.lead}\n{item.body}", context_year=page_year
+            header,
+            f"{item.title}\n{item.lead}\n{item.body}",
+            context_year=page_year,
+            from_text=page.is_digest,
         )
         notes = list(item.notes)
         if date.value is None:
@@ -132,12 +150,24 @@ def parse_document(
         notes.extend(p.note for p in places if p.note)
         if not places:
             notes.append("Aucun territoire reconnu : à lier à la main.")
-        people = actors.people(entity_text)
-        organisations = actors.organisations(
-            entity_text,
-            place_spans=place_spans,
-            person_names={fold(p.name) for p in people},
+        place_index = SpanIndex(place_spans)
+        entities = recognizer(entity_text) if recognizer else []
+        people = model_people(
+            entity_text, entities, is_place=is_place, rule_people=actors.people(entity_text)
         )
+        person_names = {fold(p.name) for p in people}
+        organisations = actors.organisations(
+            entity_text, place_spans=place_index, person_names=person_names
+        )
+        if entities:
+            organisations = model_organisations(
+                entity_text,
+                entities,
+                is_place=is_place,
+                places=place_index,
+                rule_organisations=organisations,
+                person_names=person_names,
+            )
         labels = find_labels(
             title=item.title,
             text=entity_text,

@@ -14,12 +14,18 @@ from dataclasses import dataclass
 
 from news.ingest.lexicon import (
     COMMON_ACRONYMS,
+    FIRST_NAMES,
+    GENERIC_ORGANISATION_WORDS,
+    MONTHS,
+    NATIONALITY_WORDS,
     NOT_NAMES,
     ORGANISATION_HEADS,
     ORGANISATION_INTRODUCERS,
     ORGANISATION_OF_INTRODUCERS,
     PERSON_ROLES,
 )
+from news.ingest.ner import Entity
+from news.ingest.spans import SpanIndex
 from territories.naming import fold, name_key, organisation_key
 
 _UPPER = "A-ZÀ-ÖØ-Ý"
@@ -81,6 +87,8 @@ class PersonMention:
     name: str
     role: str
     matched_text: str
+    rule: str = "role"
+    confidence: float = 0.8
 
 
 def _heads() -> list[tuple[str, str, bool]]:
@@ -144,17 +152,14 @@ class ActorFinder:
         self,
         text: str,
         *,
-        place_spans: list[tuple[int, int]],
+        place_spans: list[tuple[int, int]] | SpanIndex,
         person_names: set[str],
     ) -> list[OrganisationMention]:
         """Organisation mentions; spans already read as territories are not organisations."""
         found: dict[str, OrganisationMention] = {}
-
-        def overlaps_place(start: int, end: int) -> bool:
-            return any(start < p_end and p_start < end for p_start, p_end in place_spans)
-
-        def covered_by_place(start: int, end: int) -> bool:
-            return any(p_start <= start and end <= p_end for p_start, p_end in place_spans)
+        places = place_spans if isinstance(place_spans, SpanIndex) else SpanIndex(place_spans)
+        overlaps_place = places.overlaps
+        covered_by_place = places.covers
 
         def add(name, kind, rule, confidence, matched, acronym=""):
             name = _trim_trailing_connectors(_clean_name(name))
@@ -198,14 +203,14 @@ class ActorFinder:
                 start += leading.end()
                 name = name[leading.end() :]
             # "Béthune de la Chambre de Commerce …": the place opens the phrase, not the name.
-            for p_start, p_end in place_spans:
-                if p_start == start and p_end < end:
+            for _p_start, p_end in places.starting_at(start):
+                if p_end < end:
                     rest = re.match(rf"^(?:[ \t]*{_CONNECTOR})*[ \t]*", text[p_end:end])
                     start = p_end + rest.end()
                     name = text[start:end]
             if not name or covered_by_place(start, end):
                 continue
-            after = text[end:]
+            after = text[end : end + 20]
             acronym_match = _ACRONYM_AFTER_RE.match(after)
             acronym = acronym_match.group(1) if acronym_match else ""
             before = text[max(0, start - 60) : start]
@@ -227,15 +232,15 @@ class ActorFinder:
                 plural = introducer.endswith("s") and introducer not in {"locaux"}
                 if introducer in {"association", "l association"} and name:
                     # "l'association Y croire pour agir": the name runs to the punctuation.
-                    tail = re.match(r"^[^,.;:()«»\n]{0,60}", text[start:])
+                    tail = re.match(r"^[^,.;:()«»\n]{0,60}", text[start : start + 80])
                     name = tail.group(0).strip() if tail else name
                 parts = re.split(r"\s+et\s+|\s*,\s*|\s+ou\s+", name) if plural else [name]
                 for part in parts:
                     position = text.find(part, start)
                     # "l'usine PSA de Trémery": the place ends the phrase, not the name.
-                    for p_start, _p_end in place_spans:
-                        if position < p_start < position + len(part):
-                            part = _trim_trailing_connectors(text[position:p_start])
+                    inside = places.starting_within(position, position + len(part))
+                    if inside:
+                        part = _trim_trailing_connectors(text[position : inside[0][0]])
                     if part and not covered_by_place(position, position + len(part)):
                         add(part, kind, "introducer", 0.75, name, acronym if part == name else "")
                 continue
@@ -265,12 +270,14 @@ class ActorFinder:
             ):
                 add(name, "other", "proper-noun", 0.5, name)
         # A name cut by the scrape ("président d'Initiative Pays de…") is the start of another.
-        keys = list(found)
-        return [
-            mention
-            for key, mention in found.items()
-            if not any(other != key and other.startswith(f"{key} ") for other in keys)
-        ]
+        # Sorted, the keys that extend "k" with more words come right after it.
+        keys = sorted(found)
+        cut = {
+            key
+            for key, following in zip(keys, keys[1:], strict=False)
+            if following.startswith(f"{key} ")
+        }
+        return [mention for key, mention in found.items() if key not in cut]
 
     def _known_within(self, name: str) -> str | None:
         """The longest run of words of ``name`` that is a known organisation."""
@@ -288,7 +295,7 @@ class ActorFinder:
 
     @staticmethod
     def _sentence_initial(text: str, start: int) -> bool:
-        before = text[:start].rstrip(' «"“')
+        before = text[max(0, start - 12) : start].rstrip(' «"“')
         return not before or before[-1] in ".!?\n:…"
 
     @staticmethod
@@ -311,7 +318,7 @@ class ActorFinder:
 
     def _enumeration(self, text, start, add, overlaps_place):
         """ "parmi lesquelles, Peignage Dumortier, Dickson, ou Subremat": each is a company."""
-        tail = re.match(r"^[^.;:()]{0,200}", text[start:]).group(0)
+        tail = re.match(r"^[^.;:()]{0,200}", text[start : start + 220]).group(0)
         for part in re.split(r"\s*,\s*(?:ou\s+|et\s+)?|\s+(?:et|ou)\s+", tail):
             part = part.strip()
             if not part or not part[:1].isupper():
@@ -347,3 +354,117 @@ NOT_ORGANISATION_CUES = frozenset(
         "forum",
     }
 )
+
+
+# -- the model's entities, filtered -------------------------------------------------------------
+
+_CREDIT_RE = re.compile(r"(?:photo|cr[ée]dit|©|illustration|image)\s*:?\s*$", re.I)
+_MODEL_PERSON_RE = re.compile(rf"^{_FIRST_NAME}(?:\s+{_LAST_NAME}){{1,2}}$")
+_ROLE_WORDS = frozenset(fold(role) for role in PERSON_ROLES) | {"m", "mme", "monsieur", "madame"}
+
+
+def _strip_model_name(name: str) -> str:
+    name = " ".join(name.replace("’", "'").split()).strip(' ,.;:«»"“”()-')
+    name = re.sub(r"^(?:(?:le|la|les|un|une|du|des|de|d'|l')\s*)+", "", name, flags=re.I)
+    words = name.split()
+    while words and fold(words[0]) in NATIONALITY_WORDS:
+        words = words[1:]
+    return " ".join(words).replace("'", "’") if "’" in name or "'" in name else " ".join(words)
+
+
+def has_first_name(name: str) -> bool:
+    words = fold(name).split()
+    return len(words) >= 2 and words[0] in FIRST_NAMES
+
+
+def model_people(
+    text: str, entities: list[Entity], *, is_place, rule_people: list[PersonMention]
+) -> list[PersonMention]:
+    """The rule's people, and the model's PER entities that look like a first and last name."""
+    found = {fold(p.name): p for p in rule_people}
+    for entity in entities:
+        if entity.label != "PER":
+            continue
+        name = " ".join(entity.text.split()).strip(' ,.;:«»"“”()')
+        name = re.sub(r"^(?:M\.|Mme|Mr|Monsieur|Madame)\s+", "", name)
+        key = fold(name)
+        words = key.split()
+        if not _MODEL_PERSON_RE.match(name) or key in found or len(words) > 3:
+            continue
+        if words[0] in NOT_NAMES or words[0] in _ROLE_WORDS or words[0] in MONTHS:
+            continue
+        if is_place(name_key(name)) or _head_of(key):
+            continue
+        line_start = text.rfind("\n", 0, entity.start) + 1
+        if _CREDIT_RE.search(text[max(line_start, entity.start - 20) : entity.start]):
+            continue  # a photographer's credit is part of the caption, not of the story
+        # Without a known first name the small model often calls a company a person.
+        if words[0] not in FIRST_NAMES:
+            continue
+        found[key] = PersonMention(name, "", entity.text, rule="ner", confidence=0.75)
+    return list(found.values())
+
+
+def model_organisations(
+    text: str,
+    entities: list[Entity],
+    *,
+    is_place,
+    places: SpanIndex,
+    rule_organisations: list[OrganisationMention],
+    person_names: set[str],
+) -> list[OrganisationMention]:
+    """Merge the model's ORG entities into the rule's organisations.
+
+    A longer model span replaces a rule span it extends (a name the rule cut short); a rule
+    "organisation" that the model reads as a person with a known first name is dropped."""
+    result = {organisation_key(o.name): o for o in rule_organisations}
+    for entity in entities:
+        if entity.label == "PER" and has_first_name(entity.text):
+            key = organisation_key(entity.text)
+            if key in result and result[key].rule in {"proper-noun", "enumeration"}:
+                del result[key]
+            continue
+        if entity.label != "ORG":
+            continue
+        name = _strip_model_name(entity.text)
+        folded = fold(name)
+        key = organisation_key(name)
+        words = folded.split()
+        if not key or len(name) < 2 or not words:
+            continue
+        if len(words) == 1 and (folded in GENERIC_ORGANISATION_WORDS or len(folded) < 3):
+            continue
+        if all(w in GENERIC_ORGANISATION_WORDS or w in NOT_NAMES for w in words):
+            continue
+        if words[0] in _ROLE_WORDS or folded in person_names or has_first_name(name):
+            continue
+        raw_words = name.split()
+        if len(raw_words) >= 3 and not any(w[:1].isupper() or w.isupper() for w in raw_words[1:]):
+            continue  # "Agence de développement économique locale": a description, no name
+        if "territoire" in folded and "industrie" in folded:
+            continue  # the programme's label, found by ``labels``
+        if is_place(name_key(name)) or places.covers(entity.start, entity.end):
+            continue
+        line_start = text.rfind("\n", 0, entity.start) + 1
+        line_end = text.find("\n", entity.end)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        if line.isupper() or (len(line) < 60 and line.strip() == entity.text.strip()):
+            continue  # a heading in capitals, or a line that is only this name: chrome
+        if name.upper() == name and name in COMMON_ACRONYMS:
+            continue
+        # A rule name that this one extends ("Initiative Pays de" -> "Initiative Pays de …").
+        shorter = [k for k, o in result.items() if k != key and key.startswith(f"{k} ")]
+        if key in result or any(k.startswith(f"{key} ") for k in result):
+            continue
+        for k in shorter:
+            del result[k]
+        result[key] = OrganisationMention(
+            name=name,
+            kind="other",
+            acronym="",
+            matched_text=entity.text[:300],
+            rule="ner",
+            confidence=0.6,
+        )
+    return list(result.values())

@@ -22,7 +22,22 @@ _MONTH_ONLY_RE = re.compile(rf"\ben\s+({_MONTH_RE})\b(?!\s+(?:19|20)\d\d)")
 _YEAR_RE = re.compile(r"(?<![\d,.])((?:19|20)\d\d)(?!\d|[,.]\d)")
 _AFTER_YEAR_RE = re.compile(r"\bapres (?:une|l|cette) annee ((?:19|20)\d\d)\b")
 
-_PUBLICATION_CUES = ("publie le", "publiee le", "mis en ligne le", "date de publication")
+_PUBLICATION_CUES = (
+    "publie le",
+    "publiee le",
+    "mis en ligne le",
+    "date de publication",
+    "publie :",
+)
+# An update is not the publication: "Mis à jour le …", "Dernière mise à jour le …".
+_UPDATE_CUES = (
+    "mis a jour le",
+    "mise a jour le",
+    "modifie le",
+    "actualise le",
+    "maj le",
+    "mis a jour :",
+)
 _FUTURE_CUES = ("d ici", "jusqu", "avant le", "a partir du", "a partir de", "des le", "d ici au")
 _YEAR_FUTURE_CUES = ("d ici", "jusqu", "horizon", "a partir de", "pour", "objectifs", "vers")
 
@@ -36,6 +51,7 @@ class DateMention:
     past: bool = False  # "le 13 juin dernier"
     future: bool = False  # "d'ici le 22 septembre 2023", "le 5 mai prochain"
     publication: bool = False  # "Publié le 20.07.2020"
+    update: bool = False  # "Mis à jour le 21.07.2020"
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,11 @@ def _before(simple: str, start: int, width: int = 24) -> str:
     return simple[max(0, start - width) : start]
 
 
+def _last_cue(before: str, cues: tuple[str, ...]) -> int:
+    """Where the nearest of ``cues`` ends in ``before`` (-1 when none is there)."""
+    return max((before.rfind(cue) + len(cue) if cue in before else -1) for cue in cues)
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Every date of the text, in reading order, with its cues."""
     simple = _simplify(text)
@@ -85,7 +106,8 @@ def find_dates(text: str) -> list[DateMention]:
             past=after.lstrip().startswith("dernier"),
             future=any(cue in before for cue in _FUTURE_CUES)
             or after.lstrip().startswith("prochain"),
-            publication=any(cue in before for cue in _PUBLICATION_CUES),
+            publication=_last_cue(before, _PUBLICATION_CUES) > _last_cue(before, _UPDATE_CUES),
+            update=_last_cue(before, _UPDATE_CUES) > _last_cue(before, _PUBLICATION_CUES),
         )
 
     for match in _FULL_RE.finditer(simple):
@@ -143,22 +165,70 @@ def _to_choice(mention: DateMention, year_hint: int | None, source: str) -> Date
     )
 
 
+# "viennent d'être labellisées … lors de l'assemblée qui s'est déroulée le 9 novembre": the news
+# is the event, published just after it. Only then does a text date stand in, flagged.
+_JUST_HAPPENED_RE = re.compile(r"\b(?:vient|viennent) de? ")
+_EVENT_PAST_RE = re.compile(r"\b(?:s est (?:deroulee?|tenue?)|a eu lieu|ont eu lieu|s est reuni)")
+_EVENT_WINDOW = 1500
+_RECENT_WINDOW = 600
+
+
+def _reported_event(
+    text: str, mentions: list[DateMention], year_hint: int | None
+) -> DateChoice | None:
+    if not mentions:
+        return None
+    first = mentions[0]
+    if first.future or not first.day or first.start >= _EVENT_WINDOW:
+        return None
+    simple = _simplify(text[:_EVENT_WINDOW])
+    sentence_start = max(simple.rfind(".", 0, first.start), 0)
+    # "le 11 mai dernier" at the opening of the text, or the event the news just reports.
+    recent = first.past and first.start < _RECENT_WINDOW
+    reported = _JUST_HAPPENED_RE.search(simple) and _EVENT_PAST_RE.search(
+        simple[sentence_start : first.start]
+    )
+    if not (recent or reported):
+        return None
+    choice = _to_choice(first, year_hint, "du texte")
+    if choice is None:
+        return None
+    return DateChoice(
+        choice.value,
+        choice.precision,
+        True,
+        "Date de l'événement rapporté, la page n'en donne pas : date de publication à vérifier.",
+    )
+
+
 def choose_date(
-    header: str, text: str, *, context_year: int | None = None
+    header: str, text: str, *, context_year: int | None = None, from_text: bool = True
 ) -> tuple[DateChoice, list[DateMention]]:
-    """The article's date: a publication date, else a date line of the header, else the first
-    past or present date of the text. ``context_year`` is the year of the page holding the text
-    (a digest), used when the text itself gives none."""
+    """The article's date: a publication date, else a dated line of the header, else (with
+    ``from_text``, for the briefs of a digest) the first past or present date of the text.
+
+    An update ("Mis à jour le") is never the publication date. A single article whose page shows
+    no date of its own gets none: an event, a meeting or a month in its text is not when it was
+    published. ``context_year`` is the year of the page holding the text (a digest), used when
+    the text itself gives none."""
     header_mentions = find_dates(header)
     text_mentions = find_dates(text)
     own_year = reference_year(f"{header}\n{text}")
     year_hint, source = (own_year, "du texte") if own_year else (context_year, "de la page")
 
-    ordered = (
-        [m for m in header_mentions + text_mentions if m.publication]
-        + [m for m in header_mentions if not m.future]
-        + [m for m in text_mentions if not m.future and not m.publication]
-    )
+    ordered = [m for m in header_mentions + text_mentions if m.publication]
+    # A header date line with a day: a cover's "Mars 2024" is the issue, not the article.
+    ordered += [m for m in header_mentions if not m.future and not m.update and m.day]
+    if from_text:
+        ordered += [m for m in text_mentions if not m.future and not m.publication and not m.update]
+    elif not ordered:
+        reported = _reported_event(text, text_mentions, year_hint)
+        if reported:
+            return reported, text_mentions
+        return (
+            DateChoice(None, note="Pas de date de publication sur la page : à renseigner."),
+            text_mentions,
+        )
     for mention in ordered:
         choice = _to_choice(mention, year_hint, source)
         if choice:

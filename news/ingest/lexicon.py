@@ -126,6 +126,53 @@ CHROME_PREFIXES = (
     "vous aimerez aussi",
     "cet article vous a plu",
     "accepter les cookies",
+    "partager la page",
+    "partager l article",
+    "partager cet article",
+    "envoyer par e mail",
+    "envoyer par mail",
+    "envoyer a un ami",
+    "imprimer la page",
+    "imprimer l article",
+    "telecharger le communique",
+    "telecharger les photos",
+    "telecharger le dossier",
+    "telecharger le pdf",
+    "publie dans",
+    "thematiques",
+    "thematique",
+    "categories",
+    "mots cles",
+    "reserve aux abonnes",
+    "article reserve aux abonnes",
+    "il vous reste",
+    "toute l actualite",
+    "toute l actu",
+    "decouvrez l actualite",
+    "decouvrez toute l actualite",
+    "retrouvez toute l actualite",
+    "vous recevez cette lettre",
+    "vous recevez ce message",
+    "se desinscrire",
+    "voir la version en ligne",
+    "transferer a un contact",
+    "charger plus d articles",
+    "afficher plus d articles",
+    "retour a la liste",
+    "retour aux actualites",
+    "s abonner des",
+    "abonnement",
+    "newsletter",
+    "inscriptions",
+    "cet article est reserve",
+    "connectez vous",
+    "deja abonne",
+    "copyright",
+    "avec afp",
+    "source afp",
+    "gerer mes cookies",
+    "parametres des cookies",
+    "mentions legales",
 )
 
 # A heading that opens a block of other articles: everything after it is not the article.
@@ -631,3 +678,57 @@ PUBLISHER_SIGNATURES = {
     "vie de l agence": "Agence nationale de la cohésion des territoires",
     "territoires et ruralites": "Agence nationale de la cohésion des territoires",
 }
+
+# Nationality words that the press puts before a company ("l'Américain Boeing"): not part of
+# the name (folded).
+NATIONALITY_WORDS = frozenset(
+    """
+    americain americaine allemand allemande japonais japonaise chinois chinoise francais
+    francaise italien italienne espagnol espagnole britannique anglais anglaise suisse belge
+    neerlandais neerlandaise hollandais suedois suedoise norvegien norvegienne danois danoise
+    finlandais finlandaise coreen coreenne sud-coreen indien indienne canadien canadienne
+    autrichien autrichienne portugais portugaise polonais polonaise turc turque israelien
+    taiwanais taiwanaise australien australienne bresilien bresilienne luxembourgeois
+    irlandais irlandaise europeen europeenne geant leader specialiste
+    """.split()
+)
+
+# Words that are never an organisation on their own (folded), however the model tags them.
+GENERIC_ORGANISATION_WORDS = frozenset(
+    """
+    pole conseil association entreprise entreprises societe groupe agence chambre direction
+    service services mairie ville region departement etat gouvernement ministere prefecture
+    communaute metropole agglomeration commune intercommunalite syndicat federation union
+    cluster club reseau fondation institut centre campus ecole universite lycee college
+    usine site industrie industriels territoire territoires europe france republique senat
+    assemblee conseil departemental conseil regional collectivite collectivites programme
+    plan projet appel label forum salon economie emploi formation innovation actualite
+    actualites accueil contact presse communique newsletter
+    """.split()
+)
+
+# Common French first names, for the model's people and against rule "organisations" that are
+# a person's name ("Claire Vasseur"). Folded.
+FIRST_NAMES = frozenset(
+    """
+    adrien agathe agnes alain alexandra alexandre alexis alice aline amandine amelie anais
+    andre andree angelique anne annie antoine arnaud arthur audrey aurelie aurelien axel
+    baptiste beatrice benedicte benjamin benoit bernard bertrand brigitte bruno camille
+    carine caroline catherine cecile celine chantal charles charlotte christelle christian
+    christine christophe claire claude clement clemence colette corinne cyril damien daniel
+    danielle david delphine denis didier dominique edouard eliane elisabeth elise elodie
+    emilie emma emmanuel emmanuelle eric estelle etienne eve fabien fabienne fabrice fanny
+    florence florent florian francis franck francois francoise frederic frederique gabriel
+    gael gaelle genevieve georges gerard gilles gilbert guillaume guy helene henri herve
+    hugo hugues ines isabelle jacqueline jacques jean jeanne jerome joel jonathan joseph
+    julie julien juliette justine karine laetitia laure laurence laurent lea leo leon lionel
+    loic louis louise luc lucas lucie ludovic lydie magali manon marc marcel margaux
+    marguerite marie marine marion martin martine mathieu mathilde matthieu maxime melanie
+    michel michele mickael monique muriel myriam nadine nathalie nicolas nicole noel noemie
+    olivier pascal pascale patrice patricia patrick paul pauline philippe pierre raphael
+    regis remi renaud rene richard robert roger romain sabine sandrine sarah sebastien
+    serge simon solene sophie stephane stephanie suzanne sylvain sylvie therese thibault
+    thierry thomas tristan valentin valerie vanessa veronique victor vincent virginie
+    xavier yann yannick yves yvette zoe
+    """.split()
+)

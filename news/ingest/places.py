@@ -211,7 +211,7 @@ class PlaceFinder:
 
     @staticmethod
     def _sentence_initial(text: str, start: int) -> bool:
-        before = text[:start].rstrip(" «\"“'’")
+        before = text[max(0, start - 12) : start].rstrip(" «\"“'’")
         return not before or before[-1] in ".!?\n:…»"
 
     def _plausible(self, text: str, candidate: _Candidate) -> tuple[list[NameEntry], float]:
@@ -336,7 +336,7 @@ class PlaceFinder:
     @staticmethod
     def _learn_acronym(text, candidate, entries, defined) -> None:
         """ "Communauté de communes du Pays d'Opale (CCPO)": CCPO now names that place."""
-        match = _ACRONYM_DEF_RE.match(text[candidate.end :])
+        match = _ACRONYM_DEF_RE.match(text[candidate.end : candidate.end + 40])
         if match and len({e.place.id for e in entries}) == 1:
             acronym = match.group(1)
             defined[acronym] = [NameEntry(entries[0].place, "acronym")]

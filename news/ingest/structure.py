@@ -42,6 +42,36 @@ _DATE_LINE_RE = re.compile(
     r"(?:\s*(?:à|-)\s*\d{1,2}\s*[h:]\s*\d{0,2})?\s*$",
     re.I,
 )
+_DATE_RE = re.compile(
+    r"\b(?:\d{1,2}(?:er)?\s+(?:janv|f[ée]vr|mars|avr|mai|juin|juil|ao[ûu]t|sept|oct|nov|d[ée]c)"
+    r"[a-zéû]*\.?(?:\s+\d{4})?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\b",
+    re.I,
+)
+# "Publié le 4 mai 2024 | Dernière mise à jour le 6 mai", "Auteur | Pays | Publié le 03/02/2021".
+_STAMP_RE = re.compile(
+    r"\b(?:publi[ée]e?|mis en ligne|mise? à jour|modifi[ée]e?)\b(?:\s+le)?", re.I
+)
+# "Haut-Rhin – 10/09/2024", "Douai, le 12 mars 2024", "10 juin –": a kicker or a dateline.
+_DATELINE_RE = re.compile(
+    r"^(?:[\w'’ -]{2,40}?(?:\s[–—-]\s|,\s+le\s+|\s+le\s+))?"
+    r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
+    r"(?:\d{1,2}(?:er)?\s+\w+\.?(?:\s+\d{4})?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
+    r"(?:\s*(?:à|-)\s*\d{1,2}\s*[h:]\s*\d{0,2})?\s*[–—:-]?\s*$",
+    re.I,
+)
+# A breadcrumb: "Accueil > Économie > Morbihan", "Économie › Industrie", "Accueil / Actualités".
+_BREADCRUMB_RE = re.compile(r"^(?:[^>›»/|]{1,40}\s[>›»/]\s){1,6}[^>›»/|]{1,60}$")
+# "par Camille Ferrand", "Par la rédaction": the author, never the title.
+_AUTHOR_RE = re.compile(
+    r"^(?:par|texte\s*:|propos recueillis par)\s+[A-ZÀ-Ýa-z][\w'’.-]*(?:\s+[\w'’.-]+){0,3}"
+    r"(?:\s*[,|–-].{0,60})?$",
+    re.I,
+)
+_READING_TIME_RE = re.compile(r"^(?:temps de )?lecture\s*:?\s*\d+\s*min", re.I)
+_LEADING_DATE_RE = re.compile(
+    r"^((?:\d{1,2}(?:er)?\s+[a-zéû]+\.?(?:\s+\d{4})?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}))"
+    r"\s*[–—-]\s+(?=[A-ZÀ-Ý«\"])"
+)
 _SENTENCE_RE = re.compile(r"(?<=[.!?…])\s+(?=[«\"“A-ZÀ-ÖØ-Ý0-9])")
 
 MIN_PARAGRAPH_WORDS = 8
@@ -205,16 +235,55 @@ def _blocks(lines: list[str]) -> list[Block]:
 
 
 def _is_date_line(line: str) -> bool:
-    return bool(_DATE_LINE_RE.match(line))
+    """A line that dates the article: a plain date, a byline with a date stamp, a dateline."""
+    if _DATE_LINE_RE.match(line):
+        return True
+    if len(line) > LONG_LINE or not _DATE_RE.search(line):
+        return False
+    if _STAMP_RE.search(line) or "|" in line:
+        return True
+    return bool(_DATELINE_RE.match(line)) and _word_count(line) <= 10
+
+
+def _is_meta_line(line: str) -> bool:
+    """Bylines, reading times and breadcrumbs: around an article, never its title or text."""
+    if len(line) > LONG_LINE:
+        return False
+    if _AUTHOR_RE.match(line) and _word_count(line) <= 12 and not _TERMINAL_RE.search(line):
+        return True
+    if _READING_TIME_RE.match(line) or _BREADCRUMB_RE.match(line):
+        return True
+    # "Martine Roussel | France | 3 commentaires": pipes between short fields.
+    parts = [part.strip() for part in line.split("|")]
+    return len(parts) >= 2 and all(0 < _word_count(part) <= 6 for part in parts)
 
 
 def _is_headline(line: str) -> bool:
     words = _word_count(line)
     if words < 3 or words > 30 or len(line) > TITLE_MAX_CHARS:
         return False
-    if _is_date_line(line):
+    if _is_date_line(line) or _is_meta_line(line):
         return False
+    if line.isupper():
+        return False  # a section heading in capitals
     return not line.rstrip().endswith((".", ":", ";", ","))
+
+
+def _title_index(header: list[str]) -> int | None:
+    """The headline among the lines above the text: the fullest headline-shaped line, the
+    nearer the text the better; a short section label ("Économie dans le Morbihan") loses to a
+    real headline."""
+    best, best_score = None, 0.0
+    for index, line in enumerate(header):
+        if not _is_headline(line):
+            continue
+        words = _word_count(line)
+        score = min(words, 20) + (2 if ":" in line else 0) + index / max(len(header), 1)
+        if words <= 4:
+            score -= 4
+        if score > best_score:
+            best, best_score = index, score
+    return best
 
 
 def split_sentences(text: str) -> list[str]:
@@ -267,9 +336,9 @@ def _single_article(blocks: list[Block], *, ends_file: bool) -> RawItem | None:
     content = blocks[first : last + 1]
 
     date_lines = [line for line in header if _is_date_line(line)]
-    header = [line for line in header if line not in date_lines]
+    header = [line for line in header if line not in date_lines and not _is_meta_line(line)]
     notes: list[str] = []
-    title_index = next((i for i in range(len(header) - 1, -1, -1) if _is_headline(header[i])), None)
+    title_index = _title_index(header)
     kicker, extras = "", []
     if title_index is not None:
         title = header[title_index]
