@@ -1,6 +1,7 @@
 # Two commands for a new user (see README.md):
 #   make run   — install, migrate, load the reference and the seeds, serve on 127.0.0.1:8000
 #   make test  — install and run the whole test suite (DATABASE_URL=postgres://… for PostgreSQL)
+# make serve runs the production path (collectstatic, gunicorn, DEBUG off) on this machine.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
@@ -9,8 +10,11 @@ STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make serve: gunicorn's address and worker processes.
+BIND ?= $(HOST):$(PORT)
+WORKERS ?= 2
 
-.PHONY: install run serve demo-data test lint migrations-check bench-territories bench-import bench-web clean
+.PHONY: install run serve superuser editor demo-data test lint migrations-check bench-territories bench-import bench-web clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +22,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# The local settings (DEBUG=1, a fresh secret key), written once and never overwritten.
+.env: | $(STAMP)
+	$(BIN)/python -c "from config.environment import new_env_file_text as t; open('.env', 'x').write(t())"
+
+install: $(STAMP) .env
 
 demo-data: install
 	DEBUG=1 $(MANAGE) migrate --noinput
@@ -30,9 +38,31 @@ run: demo-data
 	@echo ""
 	@echo "Site public :      http://$(HOST):$(PORT)/"
 	@echo "Administration :   http://$(HOST):$(PORT)/admin/"
-	@echo "  (créez d'abord un compte : $(MANAGE) createsuperuser)"
+	@echo "  (créez d'abord un compte : make superuser)"
+	@echo "Arrêt : Ctrl-C"
 	@echo ""
-	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+	exec env DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+# The production path on this machine: DEBUG off unless the environment says otherwise,
+# static files collected for WhiteNoise, gunicorn on SQLite or DATABASE_URL.
+serve: export DEBUG ?= 0
+serve: install
+	$(MANAGE) collectstatic --noinput -v0
+	$(MANAGE) migrate --noinput
+	$(MANAGE) loadterritories --if-missing
+	exec $(BIN)/gunicorn config.wsgi --bind $(BIND) --workers $(WORKERS) \
+		--access-logfile - --error-logfile - $(GUNICORN_ARGS)
+
+superuser: install
+	DEBUG=1 $(MANAGE) migrate --noinput -v0
+	DEBUG=1 $(MANAGE) createsuperuser
+
+# make editor USER=claire: creates the account if needed (asks for its password), then makes
+# it a staff member of the "Éditeurs" group.
+editor: install
+	@test "$(origin USER)" = "command line" || { echo "usage: make editor USER=<identifiant>"; exit 2; }
+	DEBUG=1 $(MANAGE) migrate --noinput -v0
+	DEBUG=1 $(MANAGE) setupeditors --create "$(USER)"
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -3,6 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from config.views import health
 from news.sitemaps import ArticleSitemap, StaticPagesSitemap, sitemap_index
 from territories.sitemaps import IndustryLabelSitemap, OrganisationSitemap, TerritorySitemap
 
@@ -16,6 +17,7 @@ sitemaps = {
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sante/", health, name="health"),
     path("sitemap.xml", sitemap_index, {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "sitemap-<section>.xml",

@@ -2,50 +2,36 @@
 
 With no ``DATABASE_URL`` the project runs on an embedded SQLite file so that a new user
 needs no server; ``DATABASE_URL=postgres://…`` runs the same code on PostgreSQL (psycopg 3).
-With ``DEBUG`` off (the default) the site refuses to start on a missing or insecure secret.
+With ``DEBUG`` off (the default) the site refuses to start on a missing or weak secret.
+Values come from the environment, then from the local ``.env`` file; the pure functions that
+turn them into settings live in ``config/environment.py``. README.md lists every variable.
 """
 
 import os
 from pathlib import Path
 
-import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from config import environment
+from config.environment import env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
-TRUE_VALUES = {"1", "true", "yes", "on"}
+# The local ``.env`` (written by ``make install``) under the real environment: a variable set
+# in the shell wins. ``ENV_FILE`` names another file; empty, no file is read (the test
+# settings do this, so the suite behaves the same with or without a developer's ``.env``).
+ENV_FILE = os.environ.get("ENV_FILE", str(BASE_DIR / ".env"))
+_env = environment.merged_environment(os.environ, ENV_FILE)
 
+DEBUG = env_bool(_env, "DEBUG")
 
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in TRUE_VALUES
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DEBUG = env_bool("DEBUG")
-
-# A development key is only ever used with DEBUG on; production must provide its own.
+# A development key is only ever used with DEBUG on; production must provide a strong one
+# (Django's own rule, the one ``check --deploy`` applies).
 DEV_SECRET_KEY = "django-insecure-dev-only-do-not-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (export SECRET_KEY=… or DEBUG=1)."
-        )
-    SECRET_KEY = DEV_SECRET_KEY
-elif not DEBUG and (SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 32):
-    raise ImproperlyConfigured(
-        "SECRET_KEY is insecure: use at least 32 random characters when DEBUG is off."
-    )
+SECRET_KEY = environment.secret_key(_env, debug=DEBUG, dev_key=DEV_SECRET_KEY)
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+ALLOWED_HOSTS = env_list(_env, "ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
+CSRF_TRUSTED_ORIGINS = env_list(_env, "CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,6 +52,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (compressed, with far-future caching) before any other work.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL byte or an over-long parameter gets a 400 here, before any view or filter.
+    "config.middleware.RejectMalformedRequestsMiddleware",
+    "config.middleware.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,23 +87,10 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-SQLITE_PATH = Path(os.environ.get("SQLITE_PATH", BASE_DIR / "db.sqlite3"))
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the site read while an import writes; the timeout waits for the writer's lock.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "transaction_mode": "IMMEDIATE",
-        }
-    )
+SQLITE_PATH = Path(_env.get("SQLITE_PATH") or BASE_DIR / "db.sqlite3")
+# DATABASE_URL (or the SQLite file), and a read replica when DATABASE_REPLICA_URL is set.
+DATABASES = environment.database_settings(_env, sqlite_path=SQLITE_PATH)
+DATABASE_ROUTERS = environment.database_routers(DATABASES)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -131,35 +109,58 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(_env.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
-
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "territoires-industrie",
-    }
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed copies made by collectstatic and served by WhiteNoise.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Redis (REDIS_URL) when several processes or servers must share it, else local memory.
+CACHES = environment.cache_settings(_env)
+
 # Security: every flag can be switched on from the environment behind HTTPS.
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SESSION_COOKIE_SECURE = env_bool(_env, "SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool(_env, "CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool(_env, "SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = env_int(_env, "SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(_env, "SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool(_env, "SECURE_HSTS_PRELOAD")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("SECURE_PROXY_SSL_HEADER"):
+if env_bool(_env, "SECURE_PROXY_SSL_HEADER"):
+    # Only behind a proxy that sets X-Forwarded-Proto itself and strips the client's.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-SITE_NAME = os.environ.get("SITE_NAME", "Territoires d'industrie — actualités")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = _env.get("SITE_NAME", "Territoires d'industrie — actualités")
+SITE_URL = _env.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# The importer refuses a file larger than this many bytes (8 MiB by default): a scraped page is
+# a few kilobytes, so a bigger "text" is a dump or a mistake, and it is never read into memory.
+IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES") or 8 * 1024 * 1024)
+
+LOG_LEVEL = _env.get("LOG_LEVEL", "WARNING").upper()
+# One handler, on the root logger, one line per event. Django's defaults give the "django"
+# logger a console handler of its own (with DEBUG on) while it also propagates to the root
+# one: every line was written twice. Naming "django" here with no handler removes it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {
+        "line": {
+            "()": "config.logging.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # runserver's request lines.
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

@@ -71,3 +71,30 @@ def test_setupeditors_makes_named_users_staff_editors():
     assert not user.has_perm("auth.change_user")
     with pytest.raises(CommandError):
         call_command("setupeditors", "nobody", verbosity=0)
+
+
+def test_setupeditors_create_makes_a_missing_user_an_editor_without_a_password(
+    capsys, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth import get_user_model
+
+    # The password is asked once the account is committed (here: no terminal, a hint).
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("setupeditors", "--create", "claire")
+
+    claire = get_user_model().objects.get(username="claire")
+    assert claire.is_staff
+    assert not claire.has_usable_password()
+    assert claire.groups.filter(name=EDITORS_GROUP).exists()
+    assert "changepassword claire" in capsys.readouterr().out
+    # Existing accounts are kept as they are.
+    existing = make_user("martin")
+    call_command("setupeditors", "--create", "martin")
+    existing.refresh_from_db()
+    assert existing.has_usable_password()
+    assert existing.is_staff
+
+
+def test_setupeditors_without_create_refuses_an_unknown_user():
+    with pytest.raises(CommandError, match="--create"):
+        call_command("setupeditors", "personne")

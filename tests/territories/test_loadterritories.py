@@ -123,3 +123,11 @@ def test_within_finds_communes_of_an_epci_and_of_a_region():
     region = Territory.objects.get(kind=TerritoryKind.REGION, code="32")
     assert Territory.objects.within(region).filter(code="62497").exists()
     assert not Territory.objects.within(region).filter(code="57606").exists()  # Saint-Avold
+
+
+def test_if_missing_does_nothing_once_the_reference_is_loaded(
+    capsys, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(1):
+        call_command("loadterritories", "--if-missing")
+    assert "déjà chargé" in capsys.readouterr().out

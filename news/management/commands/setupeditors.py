@@ -1,7 +1,10 @@
 """Create or update the "Éditeurs" group with exactly the permissions editors need."""
 
+import sys
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
@@ -63,9 +66,15 @@ class Command(BaseCommand):
             nargs="*",
             help="existing users to make staff members of the group",
         )
+        parser.add_argument(
+            "--create",
+            action="store_true",
+            help="create the users that do not exist yet (their password is asked on a "
+            "terminal; otherwise set it with changepassword)",
+        )
 
     @transaction.atomic
-    def handle(self, *args, usernames, verbosity, **options):
+    def handle(self, *args, usernames, verbosity, create=False, **options):
         group, created = Group.objects.get_or_create(name=EDITORS_GROUP)
         permissions = editor_permissions()
         before = set(group.permissions.values_list("pk", flat=True))
@@ -79,14 +88,33 @@ class Command(BaseCommand):
                 )
             )
         users = get_user_model().objects
+        created_users = []
         for username in usernames:
             try:
                 user = users.get(**{users.model.USERNAME_FIELD: username})
             except users.model.DoesNotExist as error:
-                raise CommandError(f"No user named {username!r}.") from error
+                if not create:
+                    raise CommandError(
+                        f"No user named {username!r} (--create creates it)."
+                    ) from error
+                # No usable password until one is set: the account cannot log in before.
+                user = users.create_user(**{users.model.USERNAME_FIELD: username})
+                created_users.append(username)
             if not user.is_staff:
                 user.is_staff = True
                 user.save(update_fields=["is_staff"])
             user.groups.add(group)
             if verbosity:
                 self.stdout.write(self.style.SUCCESS(f"{username} is now an editor."))
+        for username in created_users:
+            transaction.on_commit(lambda username=username: self.set_password(username))
+
+    def set_password(self, username: str) -> None:
+        if sys.stdin.isatty():
+            call_command("changepassword", username)
+        else:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{username} has no password yet: python manage.py changepassword {username}"
+                )
+            )

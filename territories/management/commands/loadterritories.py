@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from territories.services import reference_load
+from territories.services import reference_is_loaded, reference_load
 
 
 class Command(BaseCommand):
@@ -12,7 +12,18 @@ class Command(BaseCommand):
         "Une seconde exécution ne modifie rien."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="ne fait rien si le référentiel est déjà chargé (démarrage d'un serveur)",
+        )
+
     def handle(self, *args, **options):
+        if options["if_missing"] and reference_is_loaded():
+            if options["verbosity"] >= 1:
+                self.stdout.write("Référentiel déjà chargé.")
+            return
         started = time.perf_counter()
         report = reference_load()
         elapsed = time.perf_counter() - started
