@@ -344,6 +344,8 @@ class ImportRunStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("Réussi")
     PARTIAL = "partial", _("Réussi avec des erreurs")
     FAILED = "failed", _("Échoué")
+    # The process died (kill, crash, power cut) or was stopped before the end of the batch.
+    INTERRUPTED = "interrupted", _("Interrompu")
 
 
 class ImportRun(models.Model):
@@ -353,10 +355,15 @@ class ImportRun(models.Model):
     options = models.JSONField(_("options"), default=dict, blank=True)
     status = models.CharField(
         _("statut"),
-        max_length=10,
+        max_length=12,
         choices=ImportRunStatus.choices,
         default=ImportRunStatus.RUNNING,
     )
+    # Who runs it and when it last showed signs of life: a run still "running" whose process
+    # is gone is shown as interrupted (see news.services.imports.import_runs_interrupted).
+    host = models.CharField(_("machine"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("processus"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("dernier signe de vie"), null=True, blank=True)
     dry_run = models.BooleanField(_("simulation"), default=False)
     summary = models.JSONField(_("bilan"), default=dict, blank=True)
 

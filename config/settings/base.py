@@ -141,7 +141,7 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # The importer refuses a file larger than this many bytes (8 MiB by default): a scraped page is
 # a few kilobytes, so a bigger "text" is a dump or a mistake, and it is never read into memory.
-IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES") or 8 * 1024 * 1024)
+IMPORT_MAX_FILE_BYTES = env_int(_env, "IMPORT_MAX_FILE_BYTES", 8 * 1024 * 1024)
 
 LOG_LEVEL = _env.get("LOG_LEVEL", "WARNING").upper()
 # One handler, on the root logger, one line per event. Django's defaults give the "django"
