@@ -142,8 +142,14 @@ def parse_document(
             header,
             f"{item.title}\n{item.lead}\n{item.body}",
             context_year=page_year,
-            from_text=page.is_digest,
+            from_text=item.dated_by_text,
+            page_year_first=page.is_digest and not item.dated_by_text,
         )
+        if date.value is None and item.page_date_lines:
+            # A brief of a digest dated by nothing of its own: the page's date.
+            date, _mentions = choose_date(
+                "\n".join(item.page_date_lines), "", context_year=page_year, from_text=False
+            )
         notes = list(item.notes)
         if date.value is None:
             notes.append(date.note)

@@ -202,7 +202,12 @@ def _reported_event(
 
 
 def choose_date(
-    header: str, text: str, *, context_year: int | None = None, from_text: bool = True
+    header: str,
+    text: str,
+    *,
+    context_year: int | None = None,
+    from_text: bool = True,
+    page_year_first: bool = False,
 ) -> tuple[DateChoice, list[DateMention]]:
     """The article's date: a publication date, else a dated line of the header, else (with
     ``from_text``, for the briefs of a digest) the first past or present date of the text.
@@ -215,6 +220,9 @@ def choose_date(
     text_mentions = find_dates(text)
     own_year = reference_year(f"{header}\n{text}")
     year_hint, source = (own_year, "du texte") if own_year else (context_year, "de la page")
+    if page_year_first and context_year:
+        # An item of a dated list ("4 mars"): the page's year, not a year its story recalls.
+        year_hint, source = context_year, "de la page"
 
     ordered = [m for m in header_mentions + text_mentions if m.publication]
     # A header date line with a day: a cover's "Mars 2024" is the issue, not the article.

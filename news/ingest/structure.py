@@ -19,12 +19,18 @@ from news.ingest.lexicon import (
 from territories.naming import fold
 
 _TERMINAL_RE = re.compile(r"[.!?…]\s*[»\"”)]?$|\.\.\.$")
+_DATED_HEADLINE_RE = re.compile(
+    r"^(\d{1,2}(?:er)?\s+[a-zéû]+\.?(?:\s+\d{4})?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})\s*[|–—]\s*"
+    r"([A-ZÀ-Ý«\"].+)$"
+)
+_LISTED_HEADLINE_RE = re.compile(r"^(?:>|›|»|►)\s+(?=[A-ZÀ-Ý])")
 _BULLET_RE = re.compile(r"^(?:[•·▪◦●■►*]|-|–|—)\s+")
 _CREDIT_RE = re.compile(
     r"(?:[—–-]\s*(?:photos?|crédits?(?: photo)?|illustration|image)\s*:)"
     r"|(?:^\s*(?:photos?|crédits?(?: photo)?|illustration)\s*:)"
     r"|(?:©|\(c\)\s|\bstock\.adobe\.com\b|\bshutterstock\b|\bgetty ?images\b|\bistock\b)"
-    r"|(?:(?:^|\s)D\.\s?R\.?\s*$)",
+    r"|(?:(?:^|\s)D\.\s?R\.?\s*$)"
+    r"|(?:\((?:photos?|crédits?(?: photo)?|illustration)\s*:[^)]{0,80}\)\s*$)",
     re.IGNORECASE,
 )
 _IMAGE_WORDS_RE = re.compile(r"\b(?:scaled|jpe?g|png|webp|gabarit|dsc\d*|img_?\d*|e\d{9,})\b", re.I)
@@ -53,7 +59,7 @@ _STAMP_RE = re.compile(
 )
 # "Haut-Rhin – 10/09/2024", "Douai, le 12 mars 2024", "10 juin –": a kicker or a dateline.
 _DATELINE_RE = re.compile(
-    r"^(?:[\w'’ -]{2,40}?(?:\s[–—-]\s|,\s+le\s+|\s+le\s+))?"
+    r"^(?:[\w'’ -]{2,40}?(?:\s[–—-]\s|,\s+le\s+|\s+le\s+)|du\s+|le\s+)?"
     r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\s+)?"
     r"(?:\d{1,2}(?:er)?\s+\w+\.?(?:\s+\d{4})?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})"
     r"(?:\s*(?:à|-)\s*\d{1,2}\s*[h:]\s*\d{0,2})?\s*[–—:-]?\s*$",
@@ -64,9 +70,10 @@ _BREADCRUMB_RE = re.compile(r"^(?:[^>›»/|]{1,40}\s[>›»/]\s){1,6}[^>›»/|
 # "par Camille Ferrand", "Par la rédaction": the author, never the title.
 _AUTHOR_RE = re.compile(
     r"^(?:par|texte\s*:|propos recueillis par)\s+[A-ZÀ-Ýa-z][\w'’.-]*(?:\s+[\w'’.-]+){0,3}"
-    r"(?:\s*[,|–-].{0,60})?$",
+    r"(?:\s*[,|–-].{0,100})?$",
     re.I,
 )
+_MAIL_HEADER_RE = re.compile(r"^(?:de|à|a|objet|date|envoyé|cc|répondre à)\s*:\s", re.I)
 _READING_TIME_RE = re.compile(r"^(?:temps de )?lecture\s*:?\s*\d+\s*min", re.I)
 _LEADING_DATE_RE = re.compile(
     r"^((?:\d{1,2}(?:er)?\s+[a-zéû]+\.?(?:\s+\d{4})?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}))"
@@ -99,6 +106,10 @@ class RawItem:
     date_lines: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     truncated: bool = False
+    # The page's own date lines, for a brief of a digest that gives no date of its own.
+    page_date_lines: list[str] = field(default_factory=list)
+    # Whether a date of the text may stand for the publication date (briefs of a digest).
+    dated_by_text: bool = False
 
     @property
     def body(self) -> str:
@@ -129,6 +140,8 @@ def _word_count(text: str) -> int:
 def _is_paragraph(line: str) -> bool:
     if len(line) >= LONG_LINE:
         return True
+    if line.rstrip().endswith(("?", "!")) and _word_count(line) <= 14:
+        return False  # "Le port de Brest peut-il redevenir un port industriel ?": a headline
     return bool(_TERMINAL_RE.search(line)) and _word_count(line) >= MIN_PARAGRAPH_WORDS
 
 
@@ -147,7 +160,7 @@ def _tag_line(line: str) -> list[str] | None:
 
 def _is_alt_text(line: str) -> bool:
     """Image file names and alt texts: lower-case word salad with numbers, no sentence."""
-    if _TERMINAL_RE.search(line) or not line[:1].islower():
+    if _TERMINAL_RE.search(line) or not line[:1].islower() or _DATE_RE.search(line):
         return False
     return bool(_IMAGE_WORDS_RE.search(line) or re.search(r"\b\d+\b.*\b\d+\b$", line))
 
@@ -181,6 +194,8 @@ def _publisher_from(lines: list[str]) -> str:
 def clean_lines(text: str) -> tuple[list[str], list[str], list[str]]:
     """Remove chrome: returns (content lines, tags, all original non-blank lines)."""
     raw_lines = [line for line in text.split("\n") if line.strip()]
+    # Three "Lire la suite" or more: the page lists teasers of articles, each one kept.
+    listing = sum(1 for line in raw_lines if _READ_MORE_RE.search(line[-40:])) >= 3
     tags: list[str] = []
     kept: list[str] = []
     seen_paragraph = False
@@ -195,12 +210,16 @@ def clean_lines(text: str) -> tuple[list[str], list[str], list[str]]:
                 break  # the rest of the page lists other articles
             continue
         if _READ_MORE_RE.match(line):
-            # "Lire la suite": the paragraph just before was the teaser of another article.
-            if kept and kept[-1].rstrip().endswith(("…", "...")):
+            # "Lire la suite": the paragraph just before was the teaser of another article —
+            # unless the page is a list of such teasers.
+            if not listing and kept and kept[-1].rstrip().endswith(("…", "...")):
                 kept.pop()
             continue
         if _READ_MORE_RE.search(line) and line.rstrip().lower().endswith(("suite", "plus")):
-            continue
+            if not listing or len(line) < LONG_LINE:
+                continue
+            line = _READ_MORE_RE.sub("", line).rstrip(" ›>→-–")
+            folded = fold(line)
         if _is_chrome(line, folded):
             continue
         if _PUBLISHED_BY_RE.match(line):
@@ -225,7 +244,15 @@ def clean_lines(text: str) -> tuple[list[str], list[str], list[str]]:
 def _blocks(lines: list[str]) -> list[Block]:
     blocks = []
     for line in lines:
-        if _BULLET_RE.match(line):
+        dated = _DATED_HEADLINE_RE.match(line)
+        if dated and _is_headline(dated.group(2)):
+            # "12 mars | Sochaux : un centre de formation ouvre": a date, then a headline.
+            blocks.append(Block(dated.group(1), "short"))
+            blocks.append(Block(dated.group(2), "short"))
+        elif _LISTED_HEADLINE_RE.match(line) and len(line) <= TITLE_MAX_CHARS:
+            # "> Bolbec : la filature reprise par un groupe textile." in a press review.
+            blocks.append(Block(_LISTED_HEADLINE_RE.sub("", line).rstrip(" ."), "short"))
+        elif _BULLET_RE.match(line):
             blocks.append(Block(_BULLET_RE.sub("", line), "bullet"))
         elif _is_paragraph(line):
             blocks.append(Block(line, "paragraph"))
@@ -251,7 +278,7 @@ def _is_meta_line(line: str) -> bool:
         return False
     if _AUTHOR_RE.match(line) and _word_count(line) <= 12 and not _TERMINAL_RE.search(line):
         return True
-    if _READING_TIME_RE.match(line) or _BREADCRUMB_RE.match(line):
+    if _READING_TIME_RE.match(line) or _BREADCRUMB_RE.match(line) or _MAIL_HEADER_RE.match(line):
         return True
     # "Martine Roussel | France | 3 commentaires": pipes between short fields.
     parts = [part.strip() for part in line.split("|")]
@@ -269,21 +296,23 @@ def _is_headline(line: str) -> bool:
     return not line.rstrip().endswith((".", ":", ";", ","))
 
 
-def _title_index(header: list[str]) -> int | None:
-    """The headline among the lines above the text: the fullest headline-shaped line, the
-    nearer the text the better; a short section label ("Économie dans le Morbihan") loses to a
-    real headline."""
-    best, best_score = None, 0.0
-    for index, line in enumerate(header):
-        if not _is_headline(line):
-            continue
-        words = _word_count(line)
-        score = min(words, 20) + (2 if ":" in line else 0) + index / max(len(header), 1)
-        if words <= 4:
-            score -= 4
-        if score > best_score:
-            best, best_score = index, score
-    return best
+def _title_index(header: list[str], stamped: set[str] = frozenset()) -> int | None:
+    """The headline among the lines above the text.
+
+    The line just above a byline or a date stamp (or just below a press release's dateline),
+    if any; otherwise the full headline nearest the text (a short section label such as
+    "Économie dans le Morbihan" gives way to a real headline)."""
+    candidates = [i for i, line in enumerate(header) if _is_headline(line)]
+    if not candidates:
+        return None
+    marked = [i for i in candidates if header[i] in stamped and _word_count(header[i]) >= 4]
+    if marked:
+        return marked[-1]
+    full = [i for i in candidates if _word_count(header[i]) >= 5]
+    if not full:
+        return candidates[-1]
+    # The run of consecutive headline lines closest to the text: its first line is the title.
+    return full[-1]
 
 
 def split_sentences(text: str) -> list[str]:
@@ -336,9 +365,21 @@ def _single_article(blocks: list[Block], *, ends_file: bool) -> RawItem | None:
     content = blocks[first : last + 1]
 
     date_lines = [line for line in header if _is_date_line(line)]
+    # The headline is the line a byline or a date stamp follows, when there is one.
+    stamped = {
+        line
+        for line, following in zip(header, header[1:], strict=False)
+        if _is_date_line(following) or _is_meta_line(following)
+    }
+    # A press release: "Bergerac, le 10 septembre 2024", then its headline.
+    stamped |= {
+        line
+        for previous, line in zip(header, header[1:], strict=False)
+        if _DATELINE_RE.match(previous) and "," in previous
+    }
     header = [line for line in header if line not in date_lines and not _is_meta_line(line)]
     notes: list[str] = []
-    title_index = _title_index(header)
+    title_index = _title_index(header, stamped)
     kicker, extras = "", []
     if title_index is not None:
         title = header[title_index]
@@ -346,7 +387,10 @@ def _single_article(blocks: list[Block], *, ends_file: bool) -> RawItem | None:
         after = header[title_index + 1 :]
         if before:
             kicker = before[-1]
-            extras.extend(before[:-1])
+            # Above the kicker: the site's menus, unless the page has no more than a rubric
+            # or two there ("Hauts-de-France" over "Pays de Saint-Omer (62)").
+            if len(before) <= 3:
+                extras.extend(before[:-1])
         if after:
             if not kicker and _word_count(after[0]) <= 6:
                 kicker = after[0]
@@ -357,8 +401,9 @@ def _single_article(blocks: list[Block], *, ends_file: bool) -> RawItem | None:
         title = ""
         if header:
             kicker = header[-1]
-            extras.extend(header[:-1])
 
+    if fold(kicker) in SECTION_HEADINGS:
+        kicker = ""  # the site's section ("Économie", "Faits divers"), not the article's kicker
     lead_block = content[0]
     rest = content[1:]
     if not title:
@@ -429,21 +474,138 @@ def _brief(position: int, paragraph: str) -> RawItem:
     )
 
 
+def _is_cut(text: str) -> bool:
+    stripped = text.rstrip()
+    return stripped.endswith(("…", "...")) or not (
+        _TERMINAL_RE.search(stripped) or stripped.endswith((":", "»", '"', ")"))
+    )
+
+
+_BRIEF_KICKER_RE = re.compile(r"^[A-ZÀ-Ý][\w'’-]+(?: [\w'’-]+){0,2}\.\s+[A-ZÀ-Ý«\"]")
+
+
 def _is_digest(blocks: list[Block]) -> bool:
-    """Several independent teasers: most paragraphs cut with "…", no headline above them."""
+    """Several independent teasers with no headline of their own: most paragraphs cut ("…" or
+    mid-word), and either no headline above them or each opening on a kicker ("Landes. …")."""
     paragraphs = [b for b in blocks if b.kind == "paragraph"]
     if len(paragraphs) < 3:
         return False
-    cut = sum(1 for b in paragraphs if b.text.rstrip().endswith(("…", "...")))
     first = next(i for i, b in enumerate(blocks) if b.kind == "paragraph")
+    last = max(i for i, b in enumerate(blocks) if b.kind == "paragraph")
+    if any(b.kind == "short" and _is_headline(b.text) for b in blocks[first:last]):
+        return False  # headlines between the paragraphs: a news list or a sectioned article
+    ellipsis = sum(1 for b in paragraphs if b.text.rstrip().endswith(("…", "...")))
     has_headline = any(_is_headline(b.text) for b in blocks[:first])
-    return cut >= 3 and cut * 2 >= len(paragraphs) and not has_headline
+    if ellipsis >= 3 and ellipsis * 2 >= len(paragraphs) and not has_headline:
+        return True
+    kickers = sum(1 for b in paragraphs if _BRIEF_KICKER_RE.match(b.text))
+    # "Landes. Adour Usinage …", "Gironde. L'incubateur …": briefs, each opened by its place.
+    return kickers >= 3 and kickers * 4 >= len(paragraphs) * 3
+
+
+def _leading_date(paragraph: str) -> tuple[str, str]:
+    """ "10 juin – Depuis lundi, …" -> ("10 juin", "Depuis lundi, …")."""
+    match = _LEADING_DATE_RE.match(paragraph)
+    if not match:
+        return "", paragraph
+    return match.group(1), paragraph[match.end() :]
+
+
+def _news_list(blocks: list[Block]) -> list[RawItem] | None:
+    """A page listing other articles: each a headline, its teaser (one or two paragraphs) and
+    usually a date line before or after it. ``None`` when the page is not one."""
+    starts = []
+    for index, block in enumerate(blocks):
+        if block.kind != "short" or not _is_headline(block.text):
+            continue
+        if _word_count(block.text) < 4 or not block.text[:1].isupper():
+            continue  # "en page 3", "Économie": a page reference or a section
+        # Between a headline and its teaser: date lines, a source or section in capitals.
+        following = next(
+            (
+                b
+                for b in blocks[index + 1 : index + 4]
+                if not (b.kind == "short" and (_is_date_line(b.text) or b.text.isupper()))
+            ),
+            None,
+        )
+        if following is not None and following.kind == "paragraph":
+            starts.append(index)
+    if len(starts) < 3:
+        return None
+    # Date lines go with the headline they precede when the page opens that way.
+    date_first = starts[0] > 0 and _is_date_line(blocks[starts[0] - 1].text)
+    groups = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(blocks)
+        members = blocks[start + 1 : end]
+        date_lines = []
+        if date_first:
+            if start > 0 and _is_date_line(blocks[start - 1].text):
+                date_lines.append(blocks[start - 1].text)
+            if members and _is_date_line(members[-1].text) and k + 1 < len(starts):
+                members = members[:-1]  # the next item's date
+        paragraphs = [b.text for b in members if b.kind in ("paragraph", "bullet")]
+        date_lines += [b.text for b in members if b.kind == "short" and _is_date_line(b.text)]
+        if k + 1 == len(starts):
+            # After the last teaser come the page's own lines: keep only what belongs to it.
+            last = max((i for i, b in enumerate(members) if b.kind == "paragraph"), default=-1)
+            paragraphs = [b.text for b in members[: last + 1] if b.kind in ("paragraph", "bullet")]
+            date_lines = date_lines[:1] if date_first else date_lines
+        groups.append((blocks[start].text, date_lines, paragraphs))
+    # A first "item" with no date when every other one has its own: the page's introduction.
+    while (
+        len(groups) > 3
+        and not groups[0][1]
+        and sum(1 for _t, dates, _p in groups[1:] if dates) * 4 >= (len(groups) - 1) * 3
+    ):
+        groups.pop(0)
+    if any(not 1 <= len(paragraphs) <= 3 for _t, _d, paragraphs in groups):
+        return None
+    dated = sum(1 for _t, dates, paragraphs in groups if dates or _leading_date(paragraphs[0])[0])
+    cut = sum(1 for _t, _d, paragraphs in groups if _is_cut(paragraphs[-1]))
+    # Sections of one article have neither dates nor cut teasers: most items of a list do.
+    if dated * 4 < len(groups) * 3 and cut * 4 < len(groups) * 3:
+        return None
+    items = []
+    for title, date_lines, paragraphs in groups:
+        leading, lead = _leading_date(paragraphs[0])
+        kicker = ""
+        for line in date_lines:
+            # "Haut-Rhin – 10/09/2024": the part before the date is a kicker.
+            head = re.split(r"\s[–—-]\s|,\s+le\s+", line, maxsplit=1)
+            if len(head) == 2 and not _DATE_RE.search(head[0]) and _word_count(head[0]) <= 5:
+                kicker = kicker or head[0].strip()
+        notes = []
+        truncated = _is_cut(paragraphs[-1])
+        body = [("paragraph", p) for p in paragraphs[1:]]
+        if truncated:
+            if body:
+                body[-1] = ("paragraph", _trim_cut_word(body[-1][1])[0])
+            else:
+                lead = _trim_cut_word(lead)[0]
+            notes.append("Article résumé par la source : texte complet à rechercher.")
+        items.append(
+            RawItem(
+                position=len(items),
+                title=title,
+                kicker=kicker,
+                lead=lead,
+                body_blocks=body,
+                date_lines=[*([leading] if leading else []), *date_lines],
+                notes=notes,
+                truncated=truncated,
+            )
+        )
+    return items
 
 
 def segment(text: str) -> Page:
     lines, tags, raw_lines = clean_lines(text)
     publisher = _publisher_from(raw_lines)
     blocks = _blocks(lines)
+    first = next((i for i, b in enumerate(blocks) if b.kind == "paragraph"), len(blocks))
+    page_dates = [b.text for b in blocks[:first] if b.kind == "short" and _is_date_line(b.text)]
     if _is_digest(blocks):
         items = []
         for block in blocks:
@@ -453,8 +615,16 @@ def segment(text: str) -> Page:
                 continue  # a section header of the digest
             if block.kind == "short":
                 continue
-            items.append(_brief(len(items), block.text))
+            brief = _brief(len(items), block.text)
+            brief.dated_by_text = True
+            brief.page_date_lines = page_dates
+            items.append(brief)
         return Page(items=items, tags=tags, publisher=publisher, is_digest=True)
+    listed = _news_list(blocks)
+    if listed:
+        for item in listed:
+            item.page_date_lines = page_dates
+        return Page(items=listed, tags=tags, publisher=publisher, is_digest=True)
     ends_file = bool(lines) and bool(raw_lines) and lines[-1] == raw_lines[-1]
     item = _single_article(blocks, ends_file=ends_file)
     return Page(items=[item] if item else [], tags=tags, publisher=publisher, is_digest=False)
