@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -18,8 +20,11 @@ from news import selectors
 from news.pagination import latest
 from news.seo import absolute_url
 from territories.models import Organisation, Territory
+from territories.selectors import organisations_with_content
 
 FEED_SIZE = 30
+# A feed item carries the start of the lead, not a whole imported text.
+DESCRIPTION_LENGTH = 1_000
 
 
 class LatestArticlesFeed(Feed):
@@ -49,7 +54,10 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.lead
+        """The lead as plain text. RSS descriptions and Atom summaries (``type="html"``) are
+        read as HTML by feed readers: the lead is escaped here, then once more as XML, so that
+        markup from a source (``<img onerror=…>``) shows as text and never runs."""
+        return escape(Truncator(item.lead).chars(DESCRIPTION_LENGTH))
 
     def item_link(self, item):
         return absolute_url(item.get_absolute_url())
@@ -82,8 +90,11 @@ class _ObjectFeedMixin:
     model = None
     object_url_name = ""
 
+    def public_objects(self):
+        return self.model.objects.all()
+
     def get_object(self, request, slug):
-        return get_object_or_404(self.model, slug=slug)
+        return get_object_or_404(self.public_objects(), slug=slug)
 
     def url_kwargs(self, obj):
         return {"slug": obj.slug}
@@ -120,6 +131,10 @@ class OrganisationFeed(_ObjectFeedMixin, LatestArticlesFeed):
     model = Organisation
     url_name = "news:organisation-feed-rss"
 
+    def public_objects(self):
+        # An organisation only a draft names is not public, nor is its feed.
+        return organisations_with_content()
+
     def title(self, obj):
         return _("%(name)s — actualités") % {"name": obj.name}
 
@@ -141,6 +156,9 @@ class OrganisationAtomFeed(OrganisationFeed):
 class TagFeed(_ObjectFeedMixin, LatestArticlesFeed):
     model = Tag
     url_name = "news:tag-feed-rss"
+
+    def public_objects(self):
+        return selectors.tags_with_content()
 
     def link(self, obj=None):
         query = urlencode({"etiquette": obj.slug})

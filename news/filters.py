@@ -20,13 +20,13 @@ from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
-from taggit.models import Tag
 
 from news import selectors
-from news.search import search_articles
+from news.search import QUERY_MAX_LENGTH, search_articles
 from news.widgets import QuickSelect
-from territories.models import IndustryLabel, LabelPhase, Organisation, Territory, TerritoryKind
+from territories.models import IndustryLabel, LabelPhase, Territory, TerritoryKind
 from territories.naming import fold, organisation_key
+from territories.selectors import organisations_with_content
 
 
 class SortOrder:
@@ -115,6 +115,7 @@ def _search_widget(placeholder, suggest_url=None):
 class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Rechercher"),
+        max_length=QUERY_MAX_LENGTH,
         # Applied last, in filter_queryset(): the search limit applies to the filtered articles.
         method="filter_keep",
         widget=forms.TextInput(
@@ -145,7 +146,8 @@ class ArticleFilter(django_filters.FilterSet):
     )
     organisation = SlugOrNameFilter(
         label=_("Organisation"),
-        queryset=Organisation.objects.all(),
+        # Only public rows: a draft-only organisation or tag must not be found by its slug.
+        queryset=organisations_with_content(),
         name_lookup=organisation_name_lookup,
         method="filter_organisation",
         widget=_search_widget(
@@ -161,7 +163,7 @@ class ArticleFilter(django_filters.FilterSet):
     )
     etiquette = SlugOrNameFilter(
         label=_("Étiquette"),
-        queryset=Tag.objects.all(),
+        queryset=selectors.tags_with_content(),
         name_lookup=tag_name_lookup,
         method="filter_tag",
         widget=_search_widget(_("industrie, emploi…")),

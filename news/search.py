@@ -32,6 +32,9 @@ SEARCH_CONFIG = "french_unaccent"
 SEARCH_LIMIT = 1000
 SQLITE_FOLD_FUNCTION = "ti_fold"
 MAX_TERMS = 10
+# The longest search the forms accept (and the search boxes let one type); the middleware
+# refuses any ``q`` over 1,000 characters on every URL (config/middleware.py).
+QUERY_MAX_LENGTH = 200
 
 # Control characters never found in article text: ts_headline marks the matches with them, and
 # the text around them is escaped like any other text.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from taggit.models import Tag
 
 from news.models import (
     Article,
@@ -33,6 +34,11 @@ def date_ordering():
 
 def published_articles() -> QuerySet:
     return Article.objects.published()
+
+
+def tags_with_content() -> QuerySet:
+    """Tags of at least one published article: a tag only drafts carry is not public."""
+    return Tag.objects.filter(pk__in=published_articles().values("tagged_items__tag"))
 
 
 def with_card_data(queryset: QuerySet) -> QuerySet:

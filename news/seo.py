@@ -8,6 +8,11 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+# Meta descriptions (HTML, OpenGraph, Twitter, JSON-LD): search engines show about 160
+# characters; a whole lead (imported text, up to a megabyte) would be copied four times.
+META_DESCRIPTION_LENGTH = 300
 
 # Characters that could close the <script> element or open an HTML comment inside it.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -16,6 +21,12 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 def absolute_url(path: str) -> str:
     """``SITE_URL`` + ``path``: the public address, whatever host served the request."""
     return f"{settings.SITE_URL}{path}"
+
+
+def summary(text: str, length: int = META_DESCRIPTION_LENGTH) -> str:
+    """``text`` on one line, cut to at most ``length`` characters (an ellipsis marks a cut)."""
+    # Only the start is read: the work stays small whatever the size of the text.
+    return Truncator(" ".join(text[: length * 2].split())).chars(length)
 
 
 def json_ld_script(data: dict) -> SafeString:
@@ -48,7 +59,7 @@ def article_json_ld(article, *, url: str) -> dict:
     if article.published_on:
         data["datePublished"] = article.published_on.isoformat()
     if article.lead:
-        data["description"] = article.lead
+        data["description"] = summary(article.lead)
     if article.kicker:
         data["alternativeHeadline"] = article.kicker
     if article.publisher:

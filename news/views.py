@@ -20,7 +20,7 @@ from news.selectors import (
     related_articles,
     with_card_data,
 )
-from news.seo import absolute_url, article_json_ld
+from news.seo import absolute_url, article_json_ld, summary
 from territories.models import IndustryLabel, LabelPhase, Territory, TerritoryKind
 from territories.naming import fold
 from territories.selectors import OVERVIEW_TOLERANCE, label_map
@@ -144,6 +144,7 @@ class ArticleDetailView(PublicPageMixin, DetailView):
         canonical = absolute_url(article.get_absolute_url())
         context.update(
             canonical_url=canonical,
+            meta_description=summary(article.lead or article.title),
             is_preview=not article.is_published,
             related_articles=related_articles(article),
             json_ld=article_json_ld(article, url=canonical) if article.is_published else None,

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from news.search import QUERY_MAX_LENGTH
 from news.widgets import QuickSelect
 from territories.models import (
     IndustryLabel,
@@ -53,6 +54,7 @@ class TerritoryFilter(RegionChoicesMixin, ContentToggleMixin, django_filters.Fil
     q = django_filters.CharFilter(
         label=_("Nom"),
         method="filter_name",
+        max_length=QUERY_MAX_LENGTH,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Béthune, Artois…")}),
     )
     type = django_filters.ChoiceFilter(
@@ -84,10 +86,14 @@ class TerritoryFilter(RegionChoicesMixin, ContentToggleMixin, django_filters.Fil
         return queryset.filter(Q(slug=value, kind=TerritoryKind.REGION) | Q(region__slug=value))
 
 
-class OrganisationFilter(ContentToggleMixin, django_filters.FilterSet):
+class OrganisationFilter(django_filters.FilterSet):
+    """Filters of the organisation list, which only ever holds public organisations (named by a
+    published article): unlike territories, there is no "show them all" box."""
+
     q = django_filters.CharFilter(
         label=_("Nom"),
         method="filter_name",
+        max_length=QUERY_MAX_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     type = django_filters.ChoiceFilter(
@@ -97,13 +103,6 @@ class OrganisationFilter(ContentToggleMixin, django_filters.FilterSet):
         empty_label=_("Tous les types"),
         widget=QuickSelect,
     )
-    tous = django_filters.BooleanFilter(
-        label=_("Afficher aussi les organisations sans article"),
-        method="filter_keep",
-        widget=forms.CheckboxInput,
-    )
-
-    content_relation = "organisation_links__organisation"
 
     def filter_name(self, queryset, name, value):
         key = organisation_key(value) or fold(value)

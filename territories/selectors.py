@@ -93,12 +93,12 @@ def labels_for_territory(territory: Territory) -> QuerySet:
 
 
 def organisations_in(territory: Territory, limit: int = 30) -> list[Organisation]:
+    """Organisations based in the territory that a published article names."""
+    based_there = Organisation.objects.filter(
+        home_territory__in=Territory.objects.within(territory).values("pk")
+    )
     return list(
-        organisations_with_counts(
-            Organisation.objects.filter(
-                home_territory__in=Territory.objects.within(territory).values("pk")
-            )
-        ).order_by("name")[:limit]
+        organisations_with_counts(organisations_with_content(based_there)).order_by("name")[:limit]
     )
 
 
@@ -113,6 +113,8 @@ def organisations_with_counts(queryset: QuerySet | None = None) -> QuerySet:
 
 
 def organisations_with_content(queryset: QuerySet | None = None) -> QuerySet:
+    """Organisations a published article names: the only public ones (pages, lists,
+    suggestions, feeds, filters). One only drafts name stays private."""
     queryset = Organisation.objects.all() if queryset is None else queryset
     return with_published_articles(queryset, "organisation_links__organisation")
 

@@ -16,7 +16,7 @@ from news.pagination import OrderedIdsPaginator, latest
 from territories import selectors
 from territories.filters import IndustryLabelFilter, OrganisationFilter, TerritoryFilter
 from territories.maps import shape_map
-from territories.models import IndustryLabel, LabelPhase, Organisation, Territory, TerritoryKind
+from territories.models import IndustryLabel, LabelPhase, Territory, TerritoryKind
 from territories.naming import fold, organisation_key
 
 SUGGESTION_COUNT = 10
@@ -83,7 +83,9 @@ class OrganisationListView(PublicPageMixin, BoundFilterMixin, FilterView):
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.organisations_with_counts().order_by("name")
+        return selectors.organisations_with_counts(selectors.organisations_with_content()).order_by(
+            "name"
+        )
 
 
 class OrganisationDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
@@ -91,7 +93,7 @@ class OrganisationDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
     context_object_name = "organisation"
 
     def get_queryset(self):
-        return Organisation.objects.select_related(
+        return selectors.organisations_with_content().select_related(
             "home_territory__region", "home_territory__departement"
         )
 
@@ -205,7 +207,8 @@ class OrganisationSuggestionsView(SuggestionsView):
     def suggest(self, query):
         key = organisation_key(query) or fold(query)
         matches = (
-            Organisation.objects.filter(
+            selectors.organisations_with_content()
+            .filter(
                 Q(normalized_name__contains=key)
                 | Q(acronym__iexact=query)
                 | Q(name__icontains=query)

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 
 from news.models import Article, ArticleTerritory
 from territories.models import IndustryLabel, Organisation, Territory
+from territories.selectors import organisations_with_content
 
 CSV_COLUMNS = [
     "slug",
@@ -34,8 +35,9 @@ def _territory(territory: Territory) -> dict:
     return {"kind": territory.kind, "code": territory.code, "name": territory.name}
 
 
-def _articles():
-    return Article.objects.order_by("published_on", "pk").prefetch_related(
+def _articles(*, include_drafts: bool):
+    articles = Article.objects.all() if include_drafts else Article.objects.published()
+    return articles.order_by("published_on", "pk").prefetch_related(
         Prefetch(
             "territory_links",
             queryset=ArticleTerritory.objects.select_related("territory").order_by("pk"),
@@ -46,11 +48,18 @@ def _articles():
     )
 
 
-def export_dataset() -> dict:
-    """Articles, the territories and organisations they are linked to, and the labels."""
+def export_dataset(*, include_drafts: bool = False) -> dict:
+    """Articles, the territories and organisations they are linked to, and the labels.
+
+    Open data is what the public site shows: published articles, the organisations they name
+    and, for each label, its published articles. ``include_drafts`` (for editors) exports
+    every article and organisation.
+    """
     articles = []
+    exported_ids = set()
     used_territories: dict[int, Territory] = {}
-    for article in _articles():
+    for article in _articles(include_drafts=include_drafts):
+        exported_ids.add(article.pk)
         territories = [link.territory for link in article.territory_links.all()]
         used_territories.update({t.pk: t for t in territories})
         articles.append(
@@ -98,7 +107,7 @@ def export_dataset() -> dict:
                 "phase": label.phase,
                 "labelled_on": label.labelled_on.isoformat() if label.labelled_on else None,
                 "territories": [_territory(t) for t in members],
-                "articles": sorted(a.slug for a in label.articles.all()),
+                "articles": sorted(a.slug for a in label.articles.all() if a.pk in exported_ids),
             }
         )
     organisations = [
@@ -112,7 +121,11 @@ def export_dataset() -> dict:
                 _territory(organisation.home_territory) if organisation.home_territory else None
             ),
         }
-        for organisation in Organisation.objects.select_related("home_territory").order_by("name")
+        for organisation in (
+            Organisation.objects.all() if include_drafts else organisations_with_content()
+        )
+        .select_related("home_territory")
+        .order_by("name")
     ]
     territories = [
         {

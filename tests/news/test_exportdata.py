@@ -7,6 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.factories import make_article, make_label, make_organisation
+
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +95,26 @@ def test_export_to_a_file(seeded, tmp_path):
 def test_unwritable_output_is_a_clear_error(seeded, tmp_path):
     with pytest.raises(CommandError, match="Écriture impossible"):
         call_command("exportdata", "--output", str(tmp_path / "missing" / "export.json"))
+
+
+def test_export_holds_the_published_set_unless_drafts_are_asked_for(capsys):
+    public = make_organisation("Forges publiques")
+    private = make_organisation("Projet confidentiel")
+    label = make_label("Territoire d'industrie d'export")
+    published = make_article(title="Publié", organisations=[public], labels=[label])
+    draft = make_article(title="Brouillon", organisations=[private], labels=[label], status="draft")
+
+    data = json.loads(export(capsys))
+    assert [a["slug"] for a in data["articles"]] == [published.slug]
+    organisations = {o["name"] for o in data["organisations"]}
+    assert "Forges publiques" in organisations
+    assert "Projet confidentiel" not in organisations
+    exported_label = next(lb for lb in data["labels"] if lb["slug"] == label.slug)
+    assert exported_label["articles"] == [published.slug]
+    assert "Brouillon" not in export(capsys, "--format", "csv")
+
+    everything = json.loads(export(capsys, "--include-drafts"))
+    assert {a["slug"] for a in everything["articles"]} == {published.slug, draft.slug}
+    assert "Projet confidentiel" in {o["name"] for o in everything["organisations"]}
+    exported_label = next(lb for lb in everything["labels"] if lb["slug"] == label.slug)
+    assert exported_label["articles"] == sorted([published.slug, draft.slug])

@@ -135,3 +135,59 @@ def test_feed_queries_do_not_grow_with_the_number_of_items(
         client.get(reverse("news:feed-rss"))
     with django_assert_max_num_queries(5):
         client.get(reverse("news:territory-feed-atom", kwargs={"slug": places.region.slug}))
+
+
+HOSTILE_LEAD = 'Avant <img src=x onerror="alert(1)"> & <b>après</b>'
+
+
+def test_rss_description_is_plain_text_markup_stays_literal(client):
+    make_article(lead=HOSTILE_LEAD)
+
+    response = client.get(reverse("news:feed-rss"))
+    _, (item,) = rss_items(client, reverse("news:feed-rss"))
+
+    # After the XML decode a feed reader renders the description as HTML: it must hold
+    # escaped text, so that the reader shows the tag instead of running it.
+    description = item.findtext("description")
+    assert "<img" not in description
+    assert "<b>" not in description
+    assert description == (
+        "Avant &lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &lt;b&gt;après&lt;/b&gt;"
+    )
+    assert b"<img" not in response.content
+    assert b"&lt;img" not in response.content  # escaped twice: never markup after one decode
+
+
+def test_atom_summary_is_plain_text_markup_stays_literal(client):
+    make_article(lead=HOSTILE_LEAD)
+
+    _, (entry,) = atom_entries(client, reverse("news:feed-atom"))
+
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert "<img" not in summary.text
+    assert summary.text.startswith("Avant &lt;img src=x onerror=")
+
+
+def test_a_huge_lead_is_cut_in_feeds(client):
+    make_article(lead="mot " * 250_000)
+
+    _, (item,) = rss_items(client, reverse("news:feed-rss"))
+
+    assert len(item.findtext("description")) <= 1_000
+
+
+def test_feeds_of_an_organisation_or_tag_only_drafts_name_are_404(client):
+    hidden = make_organisation("Projet confidentiel")
+    make_article(organisations=[hidden], tags=["confidentiel"], status="draft")
+    tag = Tag.objects.get(name="confidentiel")
+
+    for name in ("organisation-feed-rss", "organisation-feed-atom"):
+        assert client.get(reverse(f"news:{name}", kwargs={"slug": hidden.slug})).status_code == 404
+    for name in ("tag-feed-rss", "tag-feed-atom"):
+        assert client.get(reverse(f"news:{name}", kwargs={"slug": tag.slug})).status_code == 404
+
+    make_article(organisations=[hidden], tags=["confidentiel"])
+    assert client.get(reverse("news:tag-feed-rss", kwargs={"slug": tag.slug})).status_code == 200
+    url = reverse("news:organisation-feed-rss", kwargs={"slug": hidden.slug})
+    assert client.get(url).status_code == 200

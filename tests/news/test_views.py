@@ -415,3 +415,45 @@ def test_pages_have_landmarks_unique_ids_and_no_nested_links(client, places):
         article.get_absolute_url(),
     ):
         assert_accessible_structure(client.get(url).content.decode())
+
+
+# Size and privacy ---------------------------------------------------------------------------
+
+
+def test_a_huge_lead_is_cut_in_meta_tags_and_cards(client):
+    lead = "Réindustrialisation " * 50_000  # a megabyte
+    article = make_article(lead=lead)
+
+    response = client.get(article.get_absolute_url())
+
+    content = response.content.decode()
+    # The page shows the lead once; the meta tags and JSON-LD carry 300 characters each.
+    assert len(content) < len(lead) + 50_000
+    descriptions = re.findall(
+        r'<meta (?:name|property)="[^"]*description" content="([^"]*)"', content
+    )
+    assert len(descriptions) == 3
+    assert all(len(d) <= 300 for d in descriptions)
+    (data,) = json_ld(response)
+    assert len(data["description"]) <= 300
+    listing = client.get(LIST_URL).content.decode()
+    assert len(listing) < 50_000
+
+
+def test_a_tag_only_drafts_carry_is_not_a_filter(client):
+    make_article(tags=["secret-industriel"], status="draft")
+
+    response = client.get(LIST_URL, {"etiquette": "secret-industriel"})
+
+    assert response.context["filters_invalid"]
+    assert response.context["result_count"] == 0
+
+
+def test_a_search_longer_than_the_form_accepts_is_an_error_not_a_failure(client):
+    make_article(title="Hydrogène")
+
+    response = client.get(LIST_URL, {"q": "hydrogène " * 30})
+
+    assert response.status_code == 200
+    assert response.context["filters_invalid"]
+    assert 'maxlength="200"' in response.content.decode()

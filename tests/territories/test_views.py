@@ -81,10 +81,18 @@ def test_territory_list_queries_do_not_grow_with_the_page_size(
 
 
 def test_commune_page_shows_its_hierarchy_labels_articles_and_organisations(client, places):
-    article = make_article(title="À Béthune", territories=[places.commune])
-    make_article(title="Brouillon béthunois", territories=[places.commune], status="draft")
-    make_article(title="À Lyon", territories=[places.other_region_commune])
     organisation = make_organisation("Forges de Béthune", home_territory=places.commune)
+    in_draft_only = make_organisation("Fonderie en brouillon", home_territory=places.commune)
+    article = make_article(
+        title="À Béthune", territories=[places.commune], organisations=[organisation]
+    )
+    make_article(
+        title="Brouillon béthunois",
+        territories=[places.commune],
+        organisations=[in_draft_only],
+        status="draft",
+    )
+    make_article(title="À Lyon", territories=[places.other_region_commune])
 
     response = client.get(places.commune.get_absolute_url())
 
@@ -97,6 +105,7 @@ def test_commune_page_shows_its_hierarchy_labels_articles_and_organisations(clie
     assert response.context["article_count"] == 1
     assert "Brouillon béthunois" not in content
     assert organisation.get_absolute_url() in content
+    assert in_draft_only.get_absolute_url() not in content
     assert reverse("news:territory-feed-rss", kwargs={"slug": places.commune.slug}) in content
 
 
@@ -176,8 +185,8 @@ def test_organisation_list_shows_organisations_with_published_articles(client):
 
     assert names(response) == ["Aciéries de Dunkerque"]
     assert response.context["object_list"][0].article_count == 1
-    everything = names(client.get(ORGANISATION_LIST, {"tous": "on"}))
-    assert "Brouillons SA" in everything
+    # No "show them all" box for organisations: the draft-only one is not public.
+    assert names(client.get(ORGANISATION_LIST, {"tous": "on"})) == ["Aciéries de Dunkerque"]
 
 
 def test_organisation_list_filters_by_name_and_kind(client):
@@ -338,6 +347,7 @@ def test_territory_suggestions_rank_exact_names_first(client, places):
 
 def test_organisation_suggestions(client):
     organisation = make_organisation("Aciéries de Dunkerque")
+    make_article(organisations=[organisation])
     response = client.get(reverse("territories:organisation-suggestions"), {"q": "acieries"})
     assert response.json()["results"][0]["value"] == organisation.slug
 
@@ -370,3 +380,22 @@ def test_label_list_counts_published_articles_only(client, places):
     (label,) = [row for row in response.context["object_list"] if row.pk == places.label.pk]
     assert label.article_count == 1
     assert "1 article" in response.content.decode()
+
+
+def test_an_organisation_only_drafts_name_is_private(client, places):
+    hidden = make_organisation("Projet Confidentiel", home_territory=places.commune)
+    make_article(organisations=[hidden], status="draft")
+
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert "Projet Confidentiel" not in names(client.get(ORGANISATION_LIST))
+    suggestions = client.get(reverse("territories:organisation-suggestions"), {"q": "confidentiel"})
+    assert suggestions.json() == {"results": []}
+    territory_page = client.get(places.commune.get_absolute_url()).content.decode()
+    assert "Projet Confidentiel" not in territory_page
+    # Nor does the article filter accept it, which would show its name.
+    response = client.get(reverse("news:article-list"), {"organisation": hidden.slug})
+    assert "Projet Confidentiel" not in response.content.decode()
+    assert response.context["filters_invalid"]
+
+    make_article(organisations=[hidden])
+    assert client.get(hidden.get_absolute_url()).status_code == 200

@@ -9,15 +9,22 @@ from news.services.exports import export_articles_csv, export_dataset
 class Command(BaseCommand):
     help = (
         "Exporte le jeu de données éditorialisé (articles, territoires, organisations, "
-        "Territoires d'industrie) en JSON ou en CSV (une ligne par article)."
+        "Territoires d'industrie) en JSON ou en CSV (une ligne par article) : par défaut ce "
+        "que le site public montre, les articles publiés et les organisations qu'ils citent."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["json", "csv"], default="json")
         parser.add_argument("--output", type=Path, help="fichier de sortie (défaut : stdout)")
+        parser.add_argument(
+            "--include-drafts",
+            action="store_true",
+            help="pour les éditeurs : exporte aussi les brouillons et les organisations qu'ils "
+            "sont seuls à citer",
+        )
 
     def handle(self, *args, **options):
-        dataset = export_dataset()
+        dataset = export_dataset(include_drafts=options["include_drafts"])
         if options["format"] == "json":
             content = json.dumps(dataset, ensure_ascii=False, indent=2) + "\n"
         else:
