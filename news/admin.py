@@ -21,7 +21,6 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from news.admin_forms import AddTagForm, LinkReviewForm, LinkReviewFormSet
@@ -58,6 +57,7 @@ from territories.admin_filters import (
     RegionScopeFilter,
     YesNoListFilter,
 )
+from territories.admin_history import HistoryAdmin
 from territories.models import Territory
 from territories.pagination import EstimatedCountPaginator
 
@@ -250,7 +250,7 @@ def _suggested_count(model) -> Coalesce:
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(HistoryAdmin):
     list_display = [
         "title",
         "status",

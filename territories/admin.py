@@ -12,7 +12,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from territories.admin_filters import (
     EditedByEditorFilter,
@@ -24,6 +23,7 @@ from territories.admin_filters import (
     tokens_condition,
 )
 from territories.admin_forms import OrganisationMergeForm
+from territories.admin_history import HistoryAdmin
 from territories.models import (
     IndustryLabel,
     Organisation,
@@ -69,7 +69,7 @@ def links_list(objects) -> str:
     return format_html_join(", ", "{}", ((change_link(obj),) for obj in objects))
 
 
-class ReferenceProtectedAdmin(SimpleHistoryAdmin):
+class ReferenceProtectedAdmin(HistoryAdmin):
     """Rows loaded from official data (``is_reference``) cannot be deleted, even in bulk."""
 
     def has_delete_permission(self, request, obj=None):
@@ -223,7 +223,7 @@ class ArticleCountMixin:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ArticleCountMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(ArticleCountMixin, HistoryAdmin):
     list_display = ["name", "kind", "acronym", "home_territory", "article_count", "edited_at"]
     list_filter = ["kind", EditedByEditorFilter]
     search_fields = ["name"]
@@ -327,7 +327,9 @@ class OrganisationAdmin(ArticleCountMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ArticleCountMixin, SimpleHistoryAdmin):
+class PersonAdmin(ArticleCountMixin, admin.ModelAdmin):
+    # People keep no per-object history (Person has no HistoricalRecords): simple-history's
+    # views answered every "Historique" of a person with a 500. Django's admin log remains.
     list_display = ["name", "article_count", "created_at"]
     search_fields = ["name", "normalized_name"]
     list_filter = [("created_at", admin.DateFieldListFilter)]

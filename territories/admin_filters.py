@@ -64,11 +64,17 @@ def relevance_ordering(queryset: QuerySet, term: str, *, with_kind: bool = True)
     return queryset.order_by(*ordering, "name", "pk")
 
 
+# Primary keys are 64-bit: a larger number from the query string names no row, and SQLite
+# cannot even bind it ("Python int too large to convert to SQLite INTEGER").
+MAX_PK = 2**63 - 1
+
+
 def _territory_pk(value) -> int | None:
     try:
-        return int(value)
+        pk = int(value)
     except (TypeError, ValueError):
         return None
+    return pk if 0 < pk <= MAX_PK else None
 
 
 class TerritoryScopeFilter(admin.SimpleListFilter):

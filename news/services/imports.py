@@ -48,6 +48,7 @@ from news.models import (
     SourceDocument,
     TaggedArticle,
 )
+from news.services.lengths import article_fields_fit
 from news.services.tags import tag_get_or_create
 from territories.models import (
     AliasKind,
@@ -489,17 +490,23 @@ def article_tags_set(*, article: Article, names: list[str], resolver: Resolver, 
 
 
 def _article_values(item: ParsedItem) -> dict:
+    """The article's fields from a parsed item; an over-long title, kicker or lead is cut and
+    its rest opens the body (``article_fields_fit``), which an editor is asked to check."""
+    fields = article_fields_fit(
+        title=item.title, kicker=item.kicker, lead=item.lead, body=item.body
+    )
+    notes = [*item.review_notes, *fields.notes]
     return {
-        "title": item.title[:300],
-        "kicker": item.kicker[:200],
-        "lead": item.lead,
-        "body": item.body,
+        "title": fields.title,
+        "kicker": fields.kicker,
+        "lead": fields.lead,
+        "body": fields.body,
         "published_on": item.published_on,
         "date_precision": item.date_precision,
         "date_inferred": item.date_inferred,
         "publisher": item.publisher[:200],
-        "needs_review": item.needs_review,
-        "review_notes": "\n".join(item.review_notes),
+        "needs_review": bool(notes),
+        "review_notes": "\n".join(notes),
     }
 
 

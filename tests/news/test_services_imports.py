@@ -1,5 +1,6 @@
 """How an import behaves with real-life input: bad files, re-runs, editors, duplicates."""
 
+import dataclasses
 import shutil
 import threading
 from pathlib import Path
@@ -13,6 +14,14 @@ from django.utils import timezone
 from news.models import Article, FileOutcome, ImportRun, ImportRunStatus, LinkRejection
 from news.services import imports
 from news.services.imports import batch_import
+from news.services.lengths import (
+    KICKER_MAX,
+    LEAD_MAX,
+    TITLE_MAX,
+    ArticleFields,
+    article_fields_fit,
+    cut_at_word,
+)
 from territories.models import IndustryLabel, Organisation, Territory
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -251,3 +260,71 @@ def test_two_runs_at_the_same_time_never_duplicate():
     runs = ImportRun.objects.all()
     assert len(runs) == 2
     assert all(run.status == ImportRunStatus.SUCCEEDED for run in runs)
+
+
+# Length limits ----------------------------------------------------------------------------
+
+
+def test_cut_at_word_keeps_words_whole_and_loses_nothing():
+    text = "Une usine de batteries ouvre ses portes à Douvrin"
+    head, rest = cut_at_word(text, 20)
+    assert (head, rest) == ("Une usine de", "batteries ouvre ses portes à Douvrin")
+    assert cut_at_word("x" * 30, 10) == ("x" * 10, "x" * 20)
+    assert cut_at_word(text, 100) == (text, "")
+
+
+def test_over_long_fields_are_cut_and_their_rest_opens_the_body():
+    words = " ".join(f"mot{n}" for n in range(5000))
+    fields = article_fields_fit(title=words, kicker=words, lead=words, body="Le corps.")
+    assert len(fields.title) <= TITLE_MAX and fields.title.endswith("…")
+    assert len(fields.kicker) <= KICKER_MAX
+    assert len(fields.lead) <= LEAD_MAX
+    kicker_rest, title_rest, lead_rest, body = fields.body.split("\n\n")
+    assert body == "Le corps."
+    for head, rest in [
+        (fields.kicker, kicker_rest),
+        (fields.title, title_rest),
+        (fields.lead, lead_rest),
+    ]:
+        assert f"{head[:-1]} {rest[1:]}" == words
+    assert [note.split(" ")[0] for note in fields.notes] == ["Surtitre", "Titre", "Chapô"]
+    short = article_fields_fit(title="Titre", kicker="Nord", lead="Chapô.", body="Corps.")
+    assert short == ArticleFields("Titre", "Nord", "Chapô.", "Corps.", [])
+
+
+def test_a_one_megabyte_lead_is_cut_and_flagged_nothing_lost(batch):
+    lead = " ".join(f"La production{n} augmente à Arques." for n in range(30_000))
+    assert len(lead) > 1_000_000
+    write(batch, "enorme.txt", f"Une usine ouvre à Arques\n\n{lead}".encode())
+    report = batch_import(paths=[batch])
+    assert outcomes(report)["enorme.txt"][0] == FileOutcome.IMPORTED
+    article = Article.objects.get()
+    assert len(article.lead) <= LEAD_MAX
+    assert article.lead.endswith("…")
+    assert f"{article.lead[:-1]} {article.body[1:]}".startswith(lead)
+    assert article.needs_review
+    assert "Chapô trop long (1 " in article.review_notes
+    assert "la suite ouvre le corps" in article.review_notes
+
+
+def test_an_over_long_title_and_kicker_are_cut_on_import(batch, monkeypatch):
+    title = "Une usine ouvre ses portes " * 30
+    kicker = "Pas-de-Calais, Nord et Somme " * 20
+    original = imports.Resolver.parse
+
+    def parse(self, text, **options):
+        document = original(self, text, **options)
+        document.items = [
+            dataclasses.replace(item, title=title, kicker=kicker) for item in document.items
+        ]
+        return document
+
+    monkeypatch.setattr(imports.Resolver, "parse", parse)
+    batch_import(paths=[write(batch, "brief.txt", BRIEF.encode())])
+    article = Article.objects.get()
+    assert len(article.title) <= TITLE_MAX and len(article.kicker) <= KICKER_MAX
+    assert article.body.startswith("…")
+    assert title.split()[-1] in article.body and kicker.strip().split()[-1] in article.body
+    assert "Titre trop long" in article.review_notes
+    assert "Surtitre trop long" in article.review_notes
+    assert len(article.slug) <= 120
