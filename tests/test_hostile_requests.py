@@ -223,7 +223,7 @@ def changelist_parameters(model_admin, user) -> list[str]:
     request = RequestFactory().get("/")
     request.user = user
     changelist = model_admin.get_changelist_instance(request)
-    names = ["q", "p", "o", "e", "all", "_changelist_filters"]
+    names = ["q", "p", "o"]
     for spec in changelist.filter_specs:
         names.extend(spec.expected_parameters())
     return names
