@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,23 @@ def derived_aliases(data: dict) -> list[AliasRow]:
     place_keys |= {name_key(r[1]) for r in data["regions"]}
     rows: list[AliasRow] = []
     for code, name, _legal_form, _population, _members in data["epcis"]:
+        # "CA Porte de l'Isère (CAPI)", "CA CIVIS (Communauté Intercommunale des Villes
+        # Solidaires)": the bracket holds the acronym, or the name the acronym stands for.
+        bracket = re.search(r"\s*\(([^)]+)\)\s*$", name)
+        if bracket:
+            inner = bracket.group(1).strip()
+            name = name[: bracket.start()].strip()
+            if (
+                re.fullmatch(r"[A-Z][A-Za-z0-9 ]{1,11}", inner)
+                and sum(c.isupper() for c in inner) >= 2
+            ):
+                rows.append(AliasRow("epci", code, inner, "acronym"))
+            elif len(name_key(inner)) >= 4:
+                rows.append(AliasRow("epci", code, inner, "long"))
+            rows.append(AliasRow("epci", code, name, "usual"))
+            words = name.split(maxsplit=1)
+            if len(words) == 2 and words[1].isupper() and len(words[1]) >= 3:
+                rows.append(AliasRow("epci", code, words[1], "acronym"))  # "CA CIVIS"
         long_name = expand_legal_form(name)
         if long_name != name:
             rows.append(AliasRow("epci", code, long_name, "long"))

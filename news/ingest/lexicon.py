@@ -397,7 +397,68 @@ AMBIGUOUS_COMMUNE_WORDS = frozenset(
         "energie",
         "synergie",
         "avenir",
+        # Historic regions and natural areas that are also small communes ("le pays de Caux",
+        # "venue d'Anjou", "le Léon"): only "à Caux" or "la commune de Caux" names the town.
+        "anjou",
+        "leon",
+        "caux",
+        "auge",
+        "bray",
+        "vexin",
+        "berry",
+        "perche",
+        "quercy",
+        "bearn",
+        "bigorre",
+        "forez",
+        "velay",
+        "brie",
+        "beauce",
+        "sologne",
+        "morvan",
+        "bresse",
+        "bugey",
+        "medoc",
+        "cotentin",
+        "bessin",
+        "valois",
+        # Common nouns and words that are also communes.
+        "montagne",
+        "vallee",
+        "roux",
+        "luc",
+        "fos",
+        "roquettes",
+        "marines",
+        "cuves",
+        "fours",
+        "charmes",
+        "signes",
+        "forges",
+        "couronne",
+        "mines",
     }
+)
+
+# Cues that place a commune by themselves ("à Figeac", "la ville de Mer").
+STRONG_PLACE_CUES = frozenset(
+    {"a", "au", "aux", "commune", "ville", "village", "mairie", "maire", "pres", "vers", "entre"}
+    | {"depuis", "jusqu", "quitte", "rejoint", "installe", "installee", "implantee", "basee"}
+)
+
+# Capitalised words before a place name that introduce it rather than belong to a longer name:
+# "la Région Occitanie", "le Département de la Manche".
+INSTITUTION_CUES = frozenset(
+    {"region", "departement", "ville", "commune", "prefecture", "metropole", "agglomeration"}
+)
+
+# A street or a natural area named after a place is not the place: "rue de Dunkerque",
+# "boulevard de Montréal", "golfe de Fos", "pays de Bray", "plateau de Caux".
+NOT_PLACE_BEFORE = frozenset(
+    """
+    rue avenue boulevard bd place quai impasse allee chemin route cours square rond-point
+    golfe pays plateau vallee massif baie bassin cote lac foret gare aeroport stade
+    """.split()
 )
 
 # Acronyms that are common nouns, not organisations.

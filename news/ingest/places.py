@@ -11,7 +11,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from news.ingest.lexicon import AMBIGUOUS_COMMUNE_WORDS, COMMON_ACRONYMS, PLACE_CUES
+from news.ingest.lexicon import (
+    AMBIGUOUS_COMMUNE_WORDS,
+    COMMON_ACRONYMS,
+    INSTITUTION_CUES,
+    NOT_PLACE_BEFORE,
+    PLACE_CUES,
+    STRONG_PLACE_CUES,
+)
 from territories.naming import ABBREVIATIONS, STOPWORDS, _singular, fold, name_key
 
 MAX_NAME_TOKENS = 12
@@ -214,35 +221,60 @@ class PlaceFinder:
         before = text[max(0, start - 12) : start].rstrip(" «\"“'’")
         return not before or before[-1] in ".!?\n:…»"
 
-    def _plausible(self, text: str, candidate: _Candidate) -> tuple[list[NameEntry], float]:
-        """Entries kept for this occurrence, and a confidence factor."""
+    @staticmethod
+    def _headline_place(text: str, candidate: _Candidate) -> bool:
+        """ "Mer : une usine de batteries…", "Villefontaine – …": a line opened by a place."""
+        line_start = text.rfind("\n", 0, candidate.start) + 1
+        if text[line_start : candidate.start].strip(' «"“>•-–—'):
+            return False
+        return bool(re.match(r"^\s?[:–—]\s", text[candidate.end : candidate.end + 3]))
+
+    def _plausible(self, text: str, candidate: _Candidate) -> tuple[list[NameEntry], float, bool]:
+        """Entries kept for this occurrence, a confidence factor, and whether the page's
+        geography must support it (a small commune with no cue of its own)."""
         tokens = candidate.tokens
         if candidate.via_acronym:
-            return candidate.entries, 0.85
+            return candidate.entries, 0.85, False
         if not any(t.capitalized for t in tokens):
-            return [], 0
+            return [], 0, False
+        before_words = self._previous_words(text, candidate.start, 3)
+        # "rue de Dunkerque", "golfe de Fos", "pays de Caux": a street or an area, not the place.
+        if (
+            len(before_words) >= 2
+            and before_words[-1] in {"de", "d", "du", "des"}
+            and before_words[-2] in NOT_PLACE_BEFORE
+        ):
+            if any(e.place.kind == "commune" for e in candidate.entries):
+                entries = [e for e in candidate.entries if e.place.kind != "commune"]
+                if not entries or len(tokens) < 3:
+                    return [], 0, False
         if len(tokens) >= 3:
-            return candidate.entries, 1.0
+            return candidate.entries, 1.0, False
         first = tokens[0]
         one_word = " " not in candidate.text.strip()
         entries = candidate.entries
         if not first.capitalized:
-            return [], 0
+            return [], 0, False
         after = text[candidate.end : candidate.end + 30]
-        before_words = self._previous_words(text, candidate.start)
-        cue = bool(before_words) and before_words[-1] in PLACE_CUES
-        # "IUT de Moselle-Est": part of a longer hyphenated name, unless a commune is placed
-        # ("le site minier de Wallers-Arenberg" is in Wallers).
+        headline = self._headline_place(text, candidate)
+        cue = headline or (bool(before_words) and before_words[-1] in PLACE_CUES)
+        # "à Figeac", "à Les Ventes", "près de Lens": a strong cue, at most one small word away.
+        strong = headline or any(
+            word in STRONG_PLACE_CUES
+            and all(w in {"la", "le", "les", "l", "de", "d"} for w in before_words[i + 1 :])
+            for i, word in enumerate(before_words)
+            if i >= len(before_words) - 2
+        )
         if re.match(r"^-[A-ZÀ-Ý]", after):
             entries = [e for e in entries if e.place.kind == "commune" and cue]
             if not entries:
-                return [], 0
+                return [], 0, False
         next_capitalized = bool(re.match(r"^[ \t]+[A-ZÀ-Ý][a-zà-ÿ]", after)) and not re.match(
             r"^[ \t]+(?:et|ou)\b", after
         )
         if not one_word:
             # "l'association Porte du Hainaut Commerce": the name goes on, it is not the place.
-            return ([], 0) if next_capitalized else (entries, 1.0)
+            return ([], 0, False) if next_capitalized else (entries, 1.0, False)
         previous = re.search(
             r"([A-ZÀ-Ý][\w'’-]*)[ \t]+$", text[max(0, candidate.start - 30) : candidate.start]
         )
@@ -250,6 +282,7 @@ class PlaceFinder:
         # unless it opens the sentence ("À Évin-Malmaison", "Près de Lens").
         previous_token_capitalized = (
             previous is not None
+            and fold(previous.group(1)) not in INSTITUTION_CUES
             and not self._sentence_initial(text, candidate.start - len(previous.group(0)))
             and not any(  # "à Les Ventes": the article belongs to the name
                 fold(e.place.name).startswith(fold(previous.group(1)) + " ") for e in entries
@@ -257,9 +290,12 @@ class PlaceFinder:
         )
         if previous_token_capitalized or next_capitalized:
             # A word of a longer proper noun: "Jean-Marc Devise", "Dunkerque Promotion".
-            return [], 0
-        in_parentheses = text[candidate.start - 1 : candidate.start] == "("
+            return [], 0, False
+        in_parentheses = text[candidate.end : candidate.end + 1] == ")" or (
+            text[candidate.start - 1 : candidate.start] == "("
+        )
         kept = []
+        weak = False
         for entry in entries:
             place = entry.place
             article = _LEADING_ARTICLE_RE.match(place.name)
@@ -273,16 +309,19 @@ class PlaceFinder:
                 if len(word) < 3 and not (before_words and before_words[-1] == "a"):
                     continue  # "Y", "Eu": only "à Eu" names the town
                 if word in AMBIGUOUS_COMMUNE_WORDS and not (
-                    before_words and before_words[-1] in {"a", "commune", "ville"}
+                    headline or (before_words and before_words[-1] in {"a", "commune", "ville"})
                 ):
                     continue
                 if not (cue or in_parentheses or (place.population or 0) >= BIG_COMMUNE):
                     continue
-                if self._sentence_initial(text, candidate.start) and not in_parentheses:
+                if not (strong or in_parentheses) and (place.population or 0) < BIG_COMMUNE:
+                    weak = True  # "de Montagne", "le Léon": only if the page is around there
+                sentence_initial = self._sentence_initial(text, candidate.start)
+                if sentence_initial and not (in_parentheses or headline):
                     if (place.population or 0) < BIG_COMMUNE:
                         continue
             kept.append(entry)
-        return kept, 0.9 if cue or in_parentheses else 0.75
+        return kept, 0.9 if cue or in_parentheses else 0.75, weak
 
     # -- resolution -------------------------------------------------------------------------
     def find(
@@ -296,24 +335,45 @@ class PlaceFinder:
         geographic context, and the spans of every mention."""
         defined = defined if defined is not None else {}
         candidates = self._candidates(text, defined)
-        kept: list[tuple[_Candidate, list[NameEntry], float]] = []
+        plausible: list[tuple[_Candidate, list[NameEntry], float, bool]] = []
         for candidate in candidates:
-            entries, factor = self._plausible(text, candidate)
+            entries, factor, weak = self._plausible(text, candidate)
             if entries:
-                kept.append((candidate, entries, factor))
+                plausible.append((candidate, entries, factor, weak))
 
         context = _Context()
         for marker in _DEPARTEMENT_CODE_RE.finditer(text):
             context.departements[marker.group(1)] += 2
-        for _candidate, entries, _factor in kept:
+        for _candidate, entries, _factor, weak in plausible:
             places = {e.place.id for e in entries}
-            if len(places) == 1:
+            if len(places) == 1 and not weak:
                 context.add(entries[0].place)
+        # A small commune named with no cue of its own stays only where the rest of the page
+        # already is (its département named, or places of it): "Montagne" in a Charente page
+        # about Angoulême is the Gironde village only if the Gironde is around.
+        kept: list[tuple[_Candidate, list[NameEntry], float]] = []
+        for candidate, entries, factor, weak in plausible:
+            if weak:
+                entries = [
+                    e
+                    for e in entries
+                    if context.score(e.place) > 0
+                    or (page_context is not None and page_context.score(e.place) > 0)
+                ]
+                if not entries:
+                    continue
+                if len({e.place.id for e in entries}) == 1:
+                    context.add(entries[0].place)
+            kept.append((candidate, entries, factor))
 
         matches: list[PlaceMatch] = []
         seen: set[int] = set()
         spans: list[tuple[int, int]] = []
         for candidate, entries, factor in kept:
+            # "à Vienne" is the town; the département would be "dans la Vienne".
+            if self._previous_words(text, candidate.start, 1) == ["a"]:
+                towns = [e for e in entries if e.place.kind == "commune"]
+                entries = towns or entries
             entry, method, confidence, note = self._resolve(entries, context, page_context)
             if entry is None:
                 continue
