@@ -127,7 +127,7 @@ def parse_document(
     contexts = [finder.find(t, defined=defined)[1] for t in texts] if len(texts) > 1 else []
 
     def is_place(key: str) -> bool:
-        return bool(gazetteer.lookup(key))
+        return bool(gazetteer.lookup(key)) or key.upper() in gazetteer.acronyms
 
     actors = ActorFinder(known_organisations, known_acronyms, is_place=is_place)
     page_context = merge_context(contexts)

@@ -13,10 +13,13 @@ import re
 from dataclasses import dataclass
 
 from news.ingest.lexicon import (
+    AMBIGUOUS_COMMUNE_WORDS,
     COMMON_ACRONYMS,
+    COMPANY_CUES,
     FIRST_NAMES,
     GENERIC_ORGANISATION_WORDS,
     MONTHS,
+    NAME_OPENING_NOUNS,
     NATIONALITY_WORDS,
     NOT_NAMES,
     ORGANISATION_HEADS,
@@ -111,7 +114,27 @@ def _head_of(folded: str) -> tuple[str, str] | None:
 
 def _clean_name(name: str) -> str:
     name = re.sub(r"^(?:l['’]|la |le |les )", "", name.strip(' ,.;:«»"“”'))
-    return name.strip()
+    # "l'Américain Boeing", "le Sino-Japonais AESC": the nationality is not part of the name.
+    words = name.split()
+    while len(words) > 1 and all(part in NATIONALITY_WORDS for part in fold(words[0]).split()):
+        words = words[1:]
+    return " ".join(words).strip()
+
+
+def _split_pair(name: str) -> list[str] | None:
+    """ "ADEME et Bpifrance", "Banque des Territoires et Business France": two organisations,
+    when each side stands as a name of its own (an acronym or a head word); "Chambre de
+    commerce et d'industrie" or "Moselle et Madon" stay whole."""
+    left, sep, right = name.partition(" et ")
+    if not sep or not right[:1].isupper() or not left:
+        return None
+
+    def stands_alone(part: str) -> bool:
+        return part.isupper() or _head_of(fold(part)) is not None
+
+    if stands_alone(left) and (stands_alone(right) or len(right.split()) <= 3):
+        return [left, right]
+    return None
 
 
 def _trim_trailing_connectors(name: str) -> str:
@@ -163,9 +186,20 @@ class ActorFinder:
 
         def add(name, kind, rule, confidence, matched, acronym=""):
             name = _trim_trailing_connectors(_clean_name(name))
+            parts = _split_pair(name)
+            if parts:
+                for part in parts:
+                    add(part, kind, rule, confidence, matched)
+                return
             key = organisation_key(name)
             if not key or len(name) < 2:
                 return
+            if rule not in {"head", "known"} and has_first_name(name) and len(name.split()) <= 3:
+                return  # "Nadège Rouxel": a person
+            if rule not in {"head", "known", "acronym"} and _ordinary_word(text, name):
+                return  # "Trois", "Commencée": a capitalised ordinary word
+            if rule != "head" and _COLLECTIVITY_WORDS & set(fold(name).split()):
+                return  # "Communauté Creusot Montceau": an intercommunalité, a territory
             if fold(name) in person_names or fold(name.split()[0]) in NOT_NAMES:
                 return
             if name.upper() == name and name in COMMON_ACRONYMS:
@@ -223,7 +257,18 @@ class ActorFinder:
                     continue
                 add(name, head[1], "head", 0.85, name, acronym)
                 continue
-            introducer = self._introducer(before_words)
+            noun = re.search(r"([^\W\d_]+)[ \t]+$", before)
+            opens = noun is not None and fold(noun.group(1)) in NAME_OPENING_NOUNS
+            if opens and not overlaps_place(start, end):
+                # "la fromagerie Kempf" is "Fromagerie Kempf".
+                opening = noun.group(1)
+                full = f"{opening[:1].upper()}{opening[1:]} {name}"
+                add(full, "company", "introducer", 0.75, f"{opening} {name}", acronym)
+                continue
+            # "… à l'usine. Forgerons, usineurs": a sentence ends between noun and word.
+            introducer = (
+                None if re.search(r"[.!?;:]\s*$", before) else self._introducer(before_words)
+            )
             if introducer:
                 kind = (
                     ORGANISATION_INTRODUCERS.get(introducer)
@@ -365,11 +410,26 @@ _ROLE_WORDS = frozenset(fold(role) for role in PERSON_ROLES) | {"m", "mme", "mon
 
 def _strip_model_name(name: str) -> str:
     name = " ".join(name.replace("’", "'").split()).strip(' ,.;:«»"“”()-')
-    name = re.sub(r"^(?:(?:le|la|les|un|une|du|des|de|d'|l')\s*)+", "", name, flags=re.I)
+    name = re.sub(r"^(?:(?:le|la|les|un|une|du|des|de)\s+|[dl]')+", "", name, flags=re.I)
     words = name.split()
     while words and fold(words[0]) in NATIONALITY_WORDS:
         words = words[1:]
     return " ".join(words).replace("'", "’") if "’" in name or "'" in name else " ".join(words)
+
+
+_FIRST_LAST_RE = re.compile(
+    rf"(?<![\w'’-]){_FIRST_NAME}\s+(?:(?:Le|La|De|Du|Van|Von)\s)?[{_UPPER}][{_LOWER}]+"
+    rf"(?:-[{_UPPER}][{_LOWER}]+)?(?![\w'’-])"
+)
+# Nouns after which a person's name is a place or an institution's: "rue Victor Hugo",
+# "lycée Léon Blum", "salle Jean Moulin".
+_NAMED_AFTER = frozenset(
+    """
+    rue avenue boulevard bd place quai allee square impasse chemin lycee college ecole
+    universite salle espace centre stade gymnase hopital institut fondation parc zone
+    pont gare residence cite
+    """.split()
+)
 
 
 def has_first_name(name: str) -> bool:
@@ -402,7 +462,82 @@ def model_people(
         if words[0] not in FIRST_NAMES:
             continue
         found[key] = PersonMention(name, "", entity.text, rule="ner", confidence=0.75)
+    # A known first name and a capitalised surname: a person, whatever the model said
+    # ("Erwan Le Bihan, avec qui j'en parlais…"), unless a street or a school bears the name.
+    for match in _FIRST_LAST_RE.finditer(text):
+        name = " ".join(match.group(0).split())
+        key = fold(name)
+        if key in found or key.split()[0] not in FIRST_NAMES:
+            continue
+        if any(key in other or other in key for other in found):
+            continue  # the same person, found with or without a middle part
+        before = fold(text[max(0, match.start() - 30) : match.start()]).split()
+        if before and (before[-1] in _NAMED_AFTER or before[-2:-1] == ["rue"]):
+            continue
+        if is_place(name_key(name)):
+            continue
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if _CREDIT_RE.search(text[max(line_start, match.start() - 20) : match.start()]):
+            continue
+        found[key] = PersonMention(name, "", name, rule="first-name", confidence=0.7)
     return list(found.values())
+
+
+_COLLECTIVITY_WORDS = frozenset(
+    {"communaute", "agglomeration", "agglo", "metropole", "communautaire", "intercommunalite"}
+)
+
+
+_SITE_NOUNS = frozenset({"zone", "parc", "site", "quartier", "secteur", "rue", "avenue", "place"})
+_CARDINAL_WORDS = frozenset({"nord", "sud", "est", "ouest", "centre"})
+
+
+def _ordinary_word(text: str, name: str) -> bool:
+    """A single word that is not a name: a pronoun, a direction, or written in lower case
+    elsewhere in the text."""
+    word = name.strip()
+    if " " in word or word.isupper():
+        return False
+    folded = fold(word)
+    if folded in NOT_NAMES or folded in _CARDINAL_WORDS or folded in AMBIGUOUS_COMMUNE_WORDS:
+        return True
+    if folded in {"je", "tu", "nous", "vous", "ils", "elles", "on"}:
+        return True
+    return bool(re.search(rf"(?<![\w'’-]){re.escape(word.lower())}(?![\w-])", text))
+
+
+def _brand(text: str, entity: Entity, name: str, person_names: set[str]) -> bool:
+    """Whether a single capitalised word the model saw (as anything: the small model calls
+    companies persons or places) is a company: named twice in the text, or after a company cue
+    ("le motoriste Safran", "chez Latécoère", "l'Allemand Liebherr")."""
+    word = name.strip()
+    folded = fold(word)
+    if len(folded) < 3 or " " in folded or folded in FIRST_NAMES:
+        return False
+    if folded in NOT_NAMES or folded in GENERIC_ORGANISATION_WORDS or folded in MONTHS:
+        return False
+    if any(folded in p.split() for p in person_names):
+        return False  # the surname of a person already found
+    if _ordinary_word(text, word):
+        return False
+    if re.fullmatch(r"[A-ZÀ-Ý][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)+", word):
+        return True  # "ArcelorMittal", "TotalEnergies": a trade name's inner capital
+    if word.isupper() and word.isalpha() and len(word) >= 3 and word not in COMMON_ACRONYMS:
+        return True  # "UIMM", "GPMM": an acronym that names no place
+    before = fold(text[max(0, entity.start - 40) : entity.start]).split()
+    if len(before) >= 2 and before[-2] in _SITE_NOUNS and before[-1] in {"de", "d", "du", "des"}:
+        return False  # "la zone des Tulipes": a site's name
+    if before and (before[-1] in COMPANY_CUES or before[-1] in NATIONALITY_WORDS):
+        return True
+    if len(before) >= 2 and before[-2] in COMPANY_CUES and before[-1] in {"de", "d", "du"}:
+        return True
+    # Named twice inside sentences: a heading or a sentence's first word proves nothing.
+    inside = [
+        m
+        for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)
+        if not ActorFinder._sentence_initial(text, m.start())
+    ]
+    return len(inside) >= 2
 
 
 def model_organisations(
@@ -414,10 +549,13 @@ def model_organisations(
     rule_organisations: list[OrganisationMention],
     person_names: set[str],
 ) -> list[OrganisationMention]:
-    """Merge the model's ORG entities into the rule's organisations.
+    """Merge the model's entities into the rule's organisations.
 
-    A longer model span replaces a rule span it extends (a name the rule cut short); a rule
-    "organisation" that the model reads as a person with a known first name is dropped."""
+    ORG entities are kept once filtered (no place, no generic word, no description, no
+    heading); a single capitalised word under any label is kept when it reads as a company
+    (``_brand``). A longer model span replaces a rule span it extends (a name the rule cut
+    short); a rule "organisation" that the model reads as a person with a known first name is
+    dropped."""
     result = {organisation_key(o.name): o for o in rule_organisations}
     for entity in entities:
         if entity.label == "PER" and has_first_name(entity.text):
@@ -425,27 +563,35 @@ def model_organisations(
             if key in result and result[key].rule in {"proper-noun", "enumeration"}:
                 del result[key]
             continue
-        if entity.label != "ORG":
-            continue
         name = _strip_model_name(entity.text)
         folded = fold(name)
         key = organisation_key(name)
         words = folded.split()
         if not key or len(name) < 2 or not words:
             continue
-        if len(words) == 1 and (folded in GENERIC_ORGANISATION_WORDS or len(folded) < 3):
+        if is_place(name_key(name)) or places.covers(entity.start, entity.end):
             continue
+        single = len(name.split()) == 1
+        # "Kempf" of "Fromagerie Kempf": a word of an organisation already found.
+        inside = single and any(folded in k.split() for k in result)
+        brand = single and not inside and _brand(text, entity, name, person_names)
+        if entity.label != "ORG" and not brand:
+            continue
+        if single and not brand and not (name.isupper() and len(name) >= 3):
+            continue  # "Trois", "Réunis", "Reconstruire": the model's stray single words
         if all(w in GENERIC_ORGANISATION_WORDS or w in NOT_NAMES for w in words):
             continue
         if words[0] in _ROLE_WORDS or folded in person_names or has_first_name(name):
             continue
+        if _COLLECTIVITY_WORDS & set(words):
+            continue  # an intercommunalité's usual name: a territory, not an organisation
         raw_words = name.split()
-        if len(raw_words) >= 3 and not any(w[:1].isupper() or w.isupper() for w in raw_words[1:]):
+        if len(raw_words) >= 2 and not (
+            raw_words[0].isupper() or any(w[:1].isupper() for w in raw_words[1:])
+        ):
             continue  # "Agence de développement économique locale": a description, no name
         if "territoire" in folded and "industrie" in folded:
             continue  # the programme's label, found by ``labels``
-        if is_place(name_key(name)) or places.covers(entity.start, entity.end):
-            continue
         line_start = text.rfind("\n", 0, entity.start) + 1
         line_end = text.find("\n", entity.end)
         line = text[line_start : line_end if line_end >= 0 else len(text)]
@@ -453,18 +599,23 @@ def model_organisations(
             continue  # a heading in capitals, or a line that is only this name: chrome
         if name.upper() == name and name in COMMON_ACRONYMS:
             continue
-        # A rule name that this one extends ("Initiative Pays de" -> "Initiative Pays de …").
-        shorter = [k for k, o in result.items() if k != key and key.startswith(f"{k} ")]
-        if key in result or any(k.startswith(f"{key} ") for k in result):
+        # A rule name that this one extends ("Initiative Pays de" -> "Initiative Pays de …"),
+        # or a rule name glued to a nationality ("Allemand Liebherr") that this one cleans.
+        shorter = [
+            k
+            for k, o in result.items()
+            if k != key and (key.startswith(f"{k} ") or k.endswith(f" {key}"))
+        ]
+        if key in result or any(k.startswith(f"{key} ") for k in result if k not in shorter):
             continue
         for k in shorter:
             del result[k]
         result[key] = OrganisationMention(
             name=name,
-            kind="other",
+            kind="company" if brand else "other",
             acronym="",
             matched_text=entity.text[:300],
             rule="ner",
-            confidence=0.6,
+            confidence=0.55 if brand else 0.6,
         )
     return list(result.values())

@@ -562,7 +562,57 @@ ORGANISATION_HEADS = {
     "france travail": ("public_body", True),
     "pole emploi": ("public_body", True),
     "ademe": ("public_body", True),
+    "fromagerie": ("company", True),
+    "tonnellerie": ("company", True),
+    "fonderie": ("company", True),
+    "fonderies": ("company", True),
+    "forges": ("company", True),
+    "scierie": ("company", True),
+    "laiterie": ("company", True),
+    "biscuiterie": ("company", True),
+    "menuiserie": ("company", True),
+    "chaudronnerie": ("company", True),
+    "filature": ("company", True),
+    "tissages": ("company", True),
+    "verrerie": ("company", True),
+    "cartonnerie": ("company", True),
+    "papeterie": ("company", True),
+    "papeteries": ("company", True),
+    "imprimerie": ("company", True),
+    "brasserie": ("company", True),
+    "distillerie": ("company", True),
+    "conserverie": ("company", True),
+    "maison": ("company", True),
+    "college": ("education", True),
+    "opco": ("public_body", True),
+    "dreets": ("public_body", True),
+    "dreal": ("public_body", True),
+    "prefecture": ("public_body", True),
+    "epf": ("public_body", True),
+    "union": ("network", True),
+    "groupement": ("network", True),
 }
+
+# Lower-case trade nouns that are the first word of the company's name: "la fromagerie Kempf"
+# is "Fromagerie Kempf".
+NAME_OPENING_NOUNS = frozenset(
+    """
+    fromagerie tonnellerie fonderie scierie laiterie biscuiterie menuiserie chaudronnerie
+    filature verrerie cartonnerie papeterie imprimerie brasserie distillerie conserverie
+    lycee universite college
+    """.split()
+)
+
+# Nouns and adjectives after which a single capitalised word is a company: "le motoriste
+# Safran", "chez Latécoère", "le Japonais Daikin" (folded).
+COMPANY_CUES = frozenset(
+    """
+    chez groupe constructeur equipementier fabricant sous-traitant motoriste avionneur
+    industriel entreprise societe pme start-up startup filiale leader client clients
+    specialiste transporteur logisticien promoteur chimiste sidérurgiste siderurgiste
+    papetier verrier fondeur geant numero
+    """.split()
+)
 
 # Lower-case nouns after which a capitalised name is an organisation of that kind.
 ORGANISATION_INTRODUCERS = {
@@ -855,6 +905,12 @@ FIRST_NAMES = frozenset(
     regis remi renaud rene richard robert roger romain sabine sandrine sarah sebastien
     serge simon solene sophie stephane stephanie suzanne sylvain sylvie therese thibault
     thierry thomas tristan valentin valerie vanessa veronique victor vincent virginie
+    nadege pierrick karim christiane laura nadia camille hugues gregory mathias olivia oceane
+    maelle morgane gwenael ronan erwan loic corentin enzo nathan quentin romane lisa chloe
+    clara jade sandra carole josiane odile ghislaine maryse jocelyne mireille josette annick
+    jean-marc jean-pierre jean-luc jean-paul jean-claude jean-michel jean-francois
+    marie-claire marie-france anne-sophie anne-marie pierre-yves paul-henri marie-laure
+    samir mehdi yasmine leila rachid farid nabil sofiane amine karima fatima malik
     xavier yann yannick yves yvette zoe
     """.split()
 )

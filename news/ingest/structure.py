@@ -30,7 +30,8 @@ _CREDIT_RE = re.compile(
     r"|(?:^\s*(?:photos?|crédits?(?: photo)?|illustration)\s*:)"
     r"|(?:©|\(c\)\s|\bstock\.adobe\.com\b|\bshutterstock\b|\bgetty ?images\b|\bistock\b)"
     r"|(?:(?:^|\s)D\.\s?R\.?\s*$)"
-    r"|(?:\((?:photos?|crédits?(?: photo)?|illustration)\s*:[^)]{0,80}\)\s*$)",
+    r"|(?:\((?:photos?|crédits?(?: photo)?|illustration)\s*:[^)]{0,80}\)\s*$)"
+    r"|(?:[.»]\s+(?:photos?|crédits?(?: photo)?)\s*:\s*[^.]{2,80}$)",
     re.IGNORECASE,
 )
 _IMAGE_WORDS_RE = re.compile(r"\b(?:scaled|jpe?g|png|webp|gabarit|dsc\d*|img_?\d*|e\d{9,})\b", re.I)
@@ -363,8 +364,16 @@ def _single_article(blocks: list[Block], *, ends_file: bool) -> RawItem | None:
     last = max(i for i, b in enumerate(blocks) if b.kind != "short")
     header = [b.text for b in blocks[:first]]
     content = blocks[first : last + 1]
+    # A byline or a date stamp under the standfirst ("Par …", "Publié le …") is no part of
+    # the text; a date stamp there still dates the article.
+    stamps = [b.text for b in content if b.kind == "short" and _is_date_line(b.text)]
+    content = [
+        b
+        for b in content
+        if not (b.kind == "short" and (b.text in stamps or _is_meta_line(b.text)))
+    ]
 
-    date_lines = [line for line in header if _is_date_line(line)]
+    date_lines = [line for line in header if _is_date_line(line)] + stamps
     # The headline is the line a byline or a date stamp follows, when there is one.
     stamped = {
         line
