@@ -33,6 +33,7 @@ from news.models import (
     FileOutcome,
     ImportFileResult,
     ImportRun,
+    ImportRunStatus,
     LinkRejection,
     LinkStatus,
     SourceDocument,
@@ -50,6 +51,7 @@ from news.services.curation import (
     link_create,
     link_reject,
 )
+from news.services.imports import import_run_interruption
 from territories.admin_filters import (
     DepartementScopeFilter,
     EditedByEditorFilter,
@@ -633,7 +635,7 @@ def _outcome_count(outcome: str) -> Count:
 class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
-        "status",
+        "status_display",
         "triggered_by",
         "dry_run",
         "finished_at",
@@ -650,7 +652,10 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "started_at",
         "finished_at",
         "triggered_by",
-        "status",
+        "status_display",
+        "host",
+        "pid",
+        "heartbeat_at",
         "dry_run",
         "outcome_counts",
         "articles_link",
@@ -679,6 +684,14 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 article_total=Coalesce(Subquery(articles, output_field=IntegerField()), 0),
             )
         )
+
+    @admin.display(description=_("statut"), ordering="status")
+    def status_display(self, obj):
+        """A run still "running" whose process is gone shows as interrupted, with why."""
+        reason = import_run_interruption(obj)
+        if not reason:
+            return obj.get_status_display()
+        return format_html("{} — {}", ImportRunStatus.INTERRUPTED.label, reason)
 
     @admin.display(description=_("importés"), ordering="imported")
     def imported_count(self, obj):

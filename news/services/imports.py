@@ -6,16 +6,23 @@ edge), resolves what the parser found against the database and writes it.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import errno
 import getpass
 import hashlib
+import os
 import socket
-from collections.abc import Callable, Iterable
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from news.ingest import (
@@ -66,8 +73,12 @@ from territories.services import reference_is_loaded, reference_load
 
 # Any constant key: every import takes it, so concurrent runs write one file at a time.
 IMPORT_LOCK_KEY = 74_201_911
-TEXT_SUFFIXES = {".txt", ".text", ""}
-RESULTS_BATCH = 200  # file results are written by the hundred, not one by one
+# Held in shared mode by every live run, for its whole length, on PostgreSQL: a starting run
+# that can take it exclusively knows that every run still marked "running" is dead.
+LIVE_RUNS_LOCK_KEY = 74_201_912
+TEXT_SUFFIXES = {".txt", ".text", ""}  # compared in lower case: ".TXT" is text too
+HEARTBEAT_SECONDS = 30  # a live run says so at least this often
+STALE_AFTER = datetime.timedelta(minutes=15)  # a run silent for longer is dead
 
 
 @dataclass
@@ -76,7 +87,8 @@ class ArticleOutcome:
     slug: str
     title: str
     links_created: int = 0
-    needs_review: bool = False
+    needs_review: bool = False  # the article, as it now is in the database, needs an editor
+    article_id: int | None = None
 
 
 @dataclass
@@ -95,6 +107,11 @@ class ImportReport:
     run_id: int | None
     dry_run: bool
     files: list[FileReport] = field(default_factory=list)
+    # Earlier runs found still "running" with their process gone: {"run", "reason"}.
+    interrupted_runs: list[dict] = field(default_factory=list)
+    # Ids of the articles of this batch's files that need review, whatever this run changed:
+    # the ones unchanged files hold, read from the database at the end of the run.
+    review_ids: set = field(default_factory=set)
 
     def files_with(self, outcome: str) -> int:
         return sum(1 for f in self.files if f.outcome == outcome)
@@ -108,12 +125,17 @@ class ImportReport:
 
     @property
     def needs_review(self) -> int:
-        return sum(
-            1
-            for f in self.files
-            for a in f.articles
-            if a.needs_review and a.action in {"created", "updated"}
-        )
+        """Articles of the batch's files that need review, each counted once: new, updated,
+        unchanged or kept by an editor alike."""
+        keys = set(self.review_ids)
+        for f in self.files:
+            for position, a in enumerate(f.articles):
+                if not a.needs_review or a.action == "duplicate":
+                    continue
+                # A dry run's new articles were rolled back: their ids mean nothing.
+                new = self.dry_run and a.action == "created"
+                keys.add((f.path, position) if new or a.article_id is None else a.article_id)
+        return len(keys)
 
     @property
     def failed(self) -> bool:
@@ -139,25 +161,154 @@ class ImportReport:
             "run": self.run_id,
             "dry_run": self.dry_run,
             "summary": self.summary(),
+            "interrupted_runs": self.interrupted_runs,
             "files": [asdict(f) for f in self.files],
         }
 
 
+# -- reading files -----------------------------------------------------------------------------
+
+
+def _is_text_name(name: str) -> bool:
+    return not name.startswith(".") and Path(name).suffix.lower() in TEXT_SUFFIXES
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()  # follows links; False for a dangling one
+    except OSError:
+        return False  # cannot even be examined: kept, and file_import says why
+
+
 def collect_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files to import: the files given, and the text files of the folders given (sorted)."""
+    """Files to import: the paths given, and the entries of the folders given whose name says
+    text (``.txt``, ``.text`` or none, in any case), sorted; subfolders are not walked.
+
+    A folder's entry is kept whatever it turns out to be — a dangling link, a FIFO, a socket, a
+    file nobody may read — so that ``file_import`` reports it by name instead of skipping it
+    silently. A folder that cannot be listed is kept as itself, for the same reason."""
     collected: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            collected.extend(
-                sorted(
-                    p
-                    for p in path.iterdir()
-                    if p.is_file() and not p.name.startswith(".") and p.suffix in TEXT_SUFFIXES
-                )
-            )
-        else:
+        try:
+            is_folder = stat.S_ISDIR(os.stat(path).st_mode)
+        except OSError:
+            is_folder = False
+        if not is_folder:
             collected.append(path)
+            continue
+        try:
+            with os.scandir(path) as entries:
+                names = sorted(
+                    e.name for e in entries if _is_text_name(e.name) and not _is_folder(e)
+                )
+        except OSError:
+            collected.append(path)
+            continue
+        collected.extend(path / name for name in names)
     return collected
+
+
+class UnreadableFile(Exception):
+    """A file refused before or while it is read; the message is the reason, in French."""
+
+
+_ERRNO_REASONS = {
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.ELOOP: "lien symbolique qui tourne en boucle",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.ENXIO: "périphérique ou socket sans lecteur",
+    errno.EMFILE: "trop de fichiers ouverts",
+    errno.ENFILE: "trop de fichiers ouverts",
+}
+
+
+def _os_reason(error: OSError, what: str = "lecture impossible") -> str:
+    if error.errno == errno.ENOENT:
+        return "fichier introuvable"
+    reason = _ERRNO_REASONS.get(error.errno)
+    if reason is None:
+        reason = f"erreur système {errno.errorcode.get(error.errno, error.errno)}"
+    return f"{what} : {reason}"
+
+
+def _special_kind(mode: int) -> str | None:
+    """What a non-regular file is, in French; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "tube nommé (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode):
+        return "périphérique en mode caractère"
+    if stat.S_ISBLK(mode):
+        return "périphérique en mode bloc"
+    return "fichier spécial"
+
+
+def _size(n: int) -> str:
+    text = f"{n:,} octets".replace(",", " ")
+    if n >= 100_000:
+        text += f" ({n / 1_048_576:.1f} Mo)".replace(".", ",")
+    return text
+
+
+def _too_big(size: int | None, limit: int) -> str:
+    found = _size(size) if size is not None else f"plus de {_size(limit)}"
+    return (
+        f"fichier trop volumineux : {found}, la limite est de {_size(limit)} "
+        "(réglage IMPORT_MAX_FILE_BYTES) ; non importé"
+    )
+
+
+def file_read(path: Path, *, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, or ``UnreadableFile``.
+
+    Never blocks and never reads more than ``limit + 1`` bytes: what is not a regular file (a
+    FIFO, a socket, a device) is refused on its ``stat`` before any ``open``, and the file is
+    opened non-blocking and checked again in case it was swapped for one in between."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError as error:
+        if os.path.islink(path):
+            raise UnreadableFile(
+                f"lien symbolique cassé : sa cible « {os.readlink(path)} » n'existe pas"
+            ) from error
+        raise UnreadableFile("fichier introuvable") from error
+    except OSError as error:
+        raise UnreadableFile(_os_reason(error)) from error
+    if stat.S_ISDIR(info.st_mode):
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as error:
+            raise UnreadableFile(_os_reason(error, "dossier illisible")) from error
+        raise UnreadableFile("c'est un dossier, pas un fichier")
+    kind = _special_kind(info.st_mode)
+    if kind is not None:
+        link = " (cible d'un lien symbolique)" if os.path.islink(path) else ""
+        raise UnreadableFile(f"{kind}{link}, pas un fichier ordinaire : non lu")
+    if info.st_size > limit:
+        raise UnreadableFile(_too_big(info.st_size, limit))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        descriptor = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    except OSError as error:
+        raise UnreadableFile(_os_reason(error)) from error
+    with open(descriptor, "rb", closefd=True) as handle:
+        kind = _special_kind(os.fstat(handle.fileno()).st_mode)
+        if kind is not None:
+            raise UnreadableFile(f"{kind}, pas un fichier ordinaire : non lu")
+        try:
+            raw = handle.read(limit + 1)
+        except OSError as error:
+            raise UnreadableFile(_os_reason(error)) from error
+    if len(raw) > limit:  # it grew since its stat
+        raise UnreadableFile(_too_big(None, limit))
+    return raw
 
 
 def default_triggered_by() -> str:
@@ -181,6 +332,7 @@ class Resolver:
         self._gazetteer: Gazetteer | None = None
         self.region_of: dict[int, str | None] = {}
         self.region_ids: dict[str, int] = {}
+        self._imported_files: set[str] | None = None
         self.refresh()
 
     def refresh(self) -> None:
@@ -198,6 +350,22 @@ class Resolver:
         self.organisation_objects: dict[int, Organisation] = {}
         self.people: dict[str, int] = {}
         self.tags: dict[str, int] = {}
+
+    def file_is_imported(self, file_hash: str) -> bool:
+        """Whether a file with these bytes was imported by this parser version. The hashes
+        are read once per batch, not once per file: one query fewer per unchanged file. One
+        that a concurrent run imports meanwhile is parsed, and its articles found unchanged."""
+        if self._imported_files is None:
+            self._imported_files = set(
+                SourceDocument.objects.filter(parser_version=PARSER_VERSION).values_list(
+                    "content_hash", flat=True
+                )
+            )
+        return file_hash in self._imported_files
+
+    def file_imported(self, file_hash: str) -> None:
+        if self._imported_files is not None:
+            self._imported_files.add(file_hash)
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -525,15 +693,20 @@ def article_import(
         article = Article.objects.filter(
             source_file=source_name, source_position=item.position, content_hash__isnull=False
         ).first()
-    values = _article_values(item)
     if article is not None:
         if article.edited_at is not None:
-            return ArticleOutcome("kept", article.slug, article.title)
+            return ArticleOutcome(
+                "kept", article.slug, article.title, 0, article.needs_review, article.pk
+            )
         unchanged = article.parser_version == PARSER_VERSION and article.content_hash == (
             item.content_hash
         )
         if unchanged and not (publish and not article.is_published):
-            return ArticleOutcome("unchanged", article.slug, article.title)
+            return ArticleOutcome(
+                "unchanged", article.slug, article.title, 0, article.needs_review, article.pk
+            )
+    values = _article_values(item)
+    if article is not None:
         for name, value in values.items():
             setattr(article, name, value)
         article.content_hash = item.content_hash
@@ -560,7 +733,9 @@ def article_import(
     new = action == "created"
     links = article_links_sync(article=article, item=item, resolver=resolver, new=new)
     article_tags_set(article=article, names=item.tags, resolver=resolver, new=new)
-    return ArticleOutcome(action, article.slug, article.title, links, item.needs_review)
+    return ArticleOutcome(
+        action, article.slug, article.title, links, article.needs_review, article.pk
+    )
 
 
 def _take_import_lock() -> None:
@@ -570,40 +745,59 @@ def _take_import_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
 
 
+def _result_record(*, run: ImportRun | None, report: FileReport, file_hash: str = "") -> None:
+    if run is not None:
+        ImportFileResult.objects.create(
+            run=run,
+            path=report.path[:500],
+            outcome=report.outcome,
+            reason=report.reason,
+            content_hash=file_hash,
+            details={"articles": [asdict(a) for a in report.articles]},
+        )
+
+
 def file_import(
     *, path: Path, run: ImportRun | None, resolver: Resolver, publish: bool, dry_run: bool
 ) -> FileReport:
-    """Import one file in one transaction: it ends imported, unchanged, skipped or failed."""
+    """Import one file in one transaction: it ends imported, unchanged, skipped or failed.
+
+    Its result is recorded with it — in the same transaction when it writes articles — so that
+    a run killed at any point keeps the result of every file it finished."""
+
+    def done(outcome: str, reason: str, file_hash: str = "") -> FileReport:
+        """The result of a file that wrote nothing: one row, committed on its own."""
+        report = FileReport(str(path), outcome, reason)
+        _result_record(run=run, report=report, file_hash=file_hash)
+        return report
+
     name = path.name
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return FileReport(str(path), FileOutcome.FAILED, "fichier introuvable")
-    except IsADirectoryError:
-        return FileReport(str(path), FileOutcome.FAILED, "c'est un dossier, pas un fichier")
-    except OSError as error:
-        return FileReport(str(path), FileOutcome.FAILED, f"lecture impossible : {error.strerror}")
+        raw = file_read(path, limit=settings.IMPORT_MAX_FILE_BYTES)
+    except UnreadableFile as error:
+        return done(FileOutcome.FAILED, str(error))
 
     file_hash = hashlib.sha256(raw).hexdigest()
-    if SourceDocument.objects.filter(
-        content_hash=file_hash, parser_version=PARSER_VERSION
-    ).exists():
+    if resolver.file_is_imported(file_hash):
         if not publish or not Article.objects.drafts().filter(source_file=name).exists():
-            return FileReport(str(path), FileOutcome.UNCHANGED, "déjà importé, identique")
+            return done(FileOutcome.UNCHANGED, "déjà importé, identique", file_hash)
     try:
         text, _encoding = decode_bytes(raw)
     except UnreadableInput as error:
         outcome = FileOutcome.SKIPPED if "vide" in str(error) else FileOutcome.FAILED
-        return FileReport(str(path), outcome, str(error))
+        return done(outcome, str(error), file_hash)
     text = normalize_text(text)
     if not text:
-        return FileReport(str(path), FileOutcome.SKIPPED, "fichier vide")
-    document = resolver.parse(text)
+        return done(FileOutcome.SKIPPED, "fichier vide", file_hash)
+    try:
+        document = resolver.parse(text)
+    except Exception as error:  # noqa: BLE001 - a text the parser chokes on fails alone
+        return done(FileOutcome.FAILED, f"erreur à l'analyse : {error!r}", file_hash)
     if not document.items:
-        return FileReport(
-            str(path),
+        return done(
             FileOutcome.SKIPPED,
             "aucun texte d'article : seulement des menus, boutons et liens",
+            file_hash,
         )
 
     report = FileReport(str(path), FileOutcome.IMPORTED)
@@ -630,12 +824,192 @@ def file_import(
                 report.reason = "articles déjà présents, identiques"
             if dry_run:
                 transaction.set_rollback(True)
+            else:
+                _result_record(run=run, report=report, file_hash=file_hash)
     except Exception as error:  # noqa: BLE001 - any failure of one file must not stop the batch
         resolver.refresh()
-        return FileReport(str(path), FileOutcome.FAILED, f"erreur à l'écriture : {error}")
+        return done(FileOutcome.FAILED, f"erreur à l'écriture : {error}", file_hash)
     if dry_run:
         resolver.refresh()
+    else:
+        resolver.file_imported(file_hash)
     return report
+
+
+# -- runs: alive, finished or interrupted ----------------------------------------------------
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, under another user
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _no_live_run_lock() -> Iterator[bool]:
+    """Try to take the live-runs lock exclusively (PostgreSQL): True while it is held, which
+    means that no run is alive — nor can one start until the block ends."""
+    if connection.vendor != "postgresql":
+        yield False
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LIVE_RUNS_LOCK_KEY])
+        taken = cursor.fetchone()[0]
+    try:
+        yield taken
+    finally:
+        if taken:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [LIVE_RUNS_LOCK_KEY])
+
+
+@contextlib.contextmanager
+def _commits_without_flush_wait() -> Iterator[None]:
+    """PostgreSQL: this session's commits do not wait for the WAL to reach the disk.
+
+    Each file commits on its own — its result with it — and a commit that waited for the disk
+    halved the speed of a re-run of unchanged files. Nothing is lost when the import is
+    killed: a commit the server answered is the server's. A crash of the server itself may
+    lose the last few hundred milliseconds of commits, never a part of one (a file's articles
+    go with its result), and those files are imported again by the next run."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+@contextlib.contextmanager
+def _live_run_lock() -> Iterator[None]:
+    """Held in shared mode for the whole of a run (PostgreSQL): the run is alive while it is."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock_shared(%s)", [LIVE_RUNS_LOCK_KEY])
+    try:
+        yield
+    finally:
+        # A lost connection took the lock with it.
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock_shared(%s)", [LIVE_RUNS_LOCK_KEY])
+
+
+def import_run_death(
+    run: ImportRun, *, no_live_run: bool = False, now: datetime.datetime | None = None
+) -> str:
+    """Why a run marked "running" is in fact dead, in French; "" while it may be alive.
+
+    On PostgreSQL a live run holds the live-runs lock, so ``no_live_run`` (that lock could be
+    taken) settles it. Otherwise: its process is gone from this machine, or it gave no sign of
+    life (``heartbeat_at``) for ``STALE_AFTER``."""
+    if run.status != ImportRunStatus.RUNNING:
+        return ""
+    if no_live_run:
+        return "aucun import vivant ne tient le verrou des imports : son processus a disparu"
+    if run.pid and run.host == socket.gethostname() and not _process_exists(run.pid):
+        return f"son processus {run.pid} n'existe plus sur {run.host}"
+    last = run.heartbeat_at or run.started_at
+    if (now or timezone.now()) - last > STALE_AFTER:
+        local = timezone.localtime(last).strftime("%d/%m/%Y %H:%M")
+        return f"aucun signe de vie depuis le {local}"
+    return ""
+
+
+_OUTCOME_KEYS = [
+    ("imported", FileOutcome.IMPORTED),
+    ("unchanged", FileOutcome.UNCHANGED),
+    ("skipped", FileOutcome.SKIPPED),
+    ("failed", FileOutcome.FAILED),
+]
+
+
+def import_run_interruption(run: ImportRun) -> str:
+    """Why a run is interrupted, in French: the reason recorded, or why one still marked
+    "running" is dead (nothing is written: the next run records it); "" for a live run."""
+    if run.status == ImportRunStatus.INTERRUPTED:
+        return run.summary.get("interrupted", "")
+    if run.status != ImportRunStatus.RUNNING:
+        return ""
+    with _no_live_run_lock() as no_live_run:
+        return import_run_death(run, no_live_run=no_live_run)
+
+
+def _recorded_summary(run: ImportRun) -> dict:
+    counts = dict(run.files.order_by().values_list("outcome").annotate(n=Count("pk")))
+    return {
+        "files": sum(counts.values()),
+        **{key: counts.get(outcome, 0) for key, outcome in _OUTCOME_KEYS},
+    }
+
+
+def import_run_mark_interrupted(
+    *, run: ImportRun, reason: str, summary: dict | None = None
+) -> bool:
+    """Record that a run stopped before the end; the files it finished keep their results.
+    False when the run had ended meanwhile."""
+    summary = {**(summary or _recorded_summary(run)), "interrupted": reason}
+    return bool(
+        ImportRun.objects.filter(pk=run.pk, status=ImportRunStatus.RUNNING).update(
+            status=ImportRunStatus.INTERRUPTED, summary=summary
+        )
+    )
+
+
+def import_runs_interrupted(*, mark: bool = True) -> list[dict]:
+    """Runs still marked "running" whose process is gone: marked interrupted (``mark``) and
+    returned as ``{"run": id, "reason": …}``. A live concurrent run is left alone."""
+    with _no_live_run_lock() as no_live_run:
+        found = []
+        for run in ImportRun.objects.filter(status=ImportRunStatus.RUNNING):
+            reason = import_run_death(run, no_live_run=no_live_run)
+            if reason and (not mark or import_run_mark_interrupted(run=run, reason=reason)):
+                found.append({"run": run.pk, "reason": reason})
+    return found
+
+
+def _stop_reason(error: BaseException) -> str:
+    if isinstance(error, KeyboardInterrupt):
+        return "arrêté en cours de route (Ctrl-C)"
+    if isinstance(error, SystemExit):
+        return "arrêté en cours de route (fin du processus demandée)"
+    return f"arrêté par une erreur : {error!r}"
+
+
+def _reference_ensure() -> None:
+    """Load the territorial reference when it is missing, under the import lock: two runs
+    started at once on an empty database load it once (the second finds it loaded)."""
+    if reference_is_loaded():
+        return
+    with transaction.atomic():
+        _take_import_lock()
+        if not reference_is_loaded():
+            reference_load()
+
+
+def _review_ids(report: ImportReport) -> set[int]:
+    """Articles needing review that the unchanged files hold: those were not parsed again."""
+    names = {
+        Path(f.path).name
+        for f in report.files
+        if f.outcome == FileOutcome.UNCHANGED and not f.articles
+    }
+    if not names:
+        return set()
+    return set(
+        Article.objects.filter(source_file__in=names, needs_review=True).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def batch_import(
@@ -646,50 +1020,64 @@ def batch_import(
     triggered_by: str | None = None,
     progress: Callable[[int, int, Path], None] | None = None,
 ) -> ImportReport:
-    """Import files and folders; each file in its own transaction, the run recorded."""
-    if not reference_is_loaded():
-        reference_load()
+    """Import files and folders; each file in its own transaction, the run recorded.
+
+    Earlier runs left "running" by a dead process are marked interrupted first; this run is
+    marked interrupted too if it is stopped (Ctrl-C, SIGTERM through ``loadseeds``, an error
+    outside any file)."""
+    paths = list(paths)
+    _reference_ensure()
     files = collect_paths(paths)
     resolver = Resolver()
-    run = None
-    if not dry_run:
-        run = ImportRun.objects.create(
-            triggered_by=triggered_by or default_triggered_by(),
-            options={
-                "paths": [str(p) for p in paths],
-                "publish": publish,
-                "parser_version": PARSER_VERSION,
-            },
-        )
-    report = ImportReport(run_id=run.pk if run else None, dry_run=dry_run)
-    pending: list[ImportFileResult] = []
-    for index, path in enumerate(files, start=1):
-        file_report = file_import(
-            path=path, run=run, resolver=resolver, publish=publish, dry_run=dry_run
-        )
-        report.files.append(file_report)
-        if run is not None:
-            pending.append(
-                ImportFileResult(
-                    run=run,
-                    path=file_report.path[:500],
-                    outcome=file_report.outcome,
-                    reason=file_report.reason,
-                    details={"articles": [asdict(a) for a in file_report.articles]},
-                )
+    interrupted = import_runs_interrupted(mark=not dry_run)
+    with contextlib.ExitStack() as stack:
+        run = None
+        if not dry_run:
+            stack.enter_context(_live_run_lock())
+            stack.enter_context(_commits_without_flush_wait())
+            run = ImportRun.objects.create(
+                triggered_by=triggered_by or default_triggered_by(),
+                host=socket.gethostname(),
+                pid=os.getpid(),
+                heartbeat_at=timezone.now(),
+                options={
+                    "paths": [str(p) for p in paths],
+                    "publish": publish,
+                    "parser_version": PARSER_VERSION,
+                },
             )
-            if len(pending) >= RESULTS_BATCH or index == len(files):
-                ImportFileResult.objects.bulk_create(pending)
-                pending = []
-        if progress:
-            progress(index, len(files), path)
-    if run is not None:
-        run.finished_at = timezone.now()
-        run.summary = report.summary()
-        if report.failed:
-            failed_all = report.files_with(FileOutcome.FAILED) == len(report.files)
-            run.status = ImportRunStatus.FAILED if failed_all else ImportRunStatus.PARTIAL
-        else:
-            run.status = ImportRunStatus.SUCCEEDED
-        run.save(update_fields=["finished_at", "summary", "status"])
+        report = ImportReport(
+            run_id=run.pk if run else None, dry_run=dry_run, interrupted_runs=interrupted
+        )
+        try:
+            beat = time.monotonic()
+            for index, path in enumerate(files, start=1):
+                report.files.append(
+                    file_import(
+                        path=path, run=run, resolver=resolver, publish=publish, dry_run=dry_run
+                    )
+                )
+                if run is not None and time.monotonic() - beat >= HEARTBEAT_SECONDS:
+                    ImportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+                    beat = time.monotonic()
+                if progress:
+                    progress(index, len(files), path)
+            report.review_ids = _review_ids(report)
+        except BaseException as error:
+            if run is not None:
+                with contextlib.suppress(DatabaseError):
+                    import_run_mark_interrupted(
+                        run=run, reason=_stop_reason(error), summary=report.summary()
+                    )
+            raise
+        if run is not None:
+            run.finished_at = timezone.now()
+            run.heartbeat_at = run.finished_at
+            run.summary = report.summary()
+            if report.failed:
+                failed_all = report.files_with(FileOutcome.FAILED) == len(report.files)
+                run.status = ImportRunStatus.FAILED if failed_all else ImportRunStatus.PARTIAL
+            else:
+                run.status = ImportRunStatus.SUCCEEDED
+            run.save(update_fields=["finished_at", "heartbeat_at", "summary", "status"])
     return report

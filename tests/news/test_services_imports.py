@@ -1,17 +1,34 @@
 """How an import behaves with real-life input: bad files, re-runs, editors, duplicates."""
 
 import dataclasses
+import datetime
+import errno
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
-from news.models import Article, FileOutcome, ImportRun, ImportRunStatus, LinkRejection
+from news.models import (
+    Article,
+    FileOutcome,
+    ImportFileResult,
+    ImportRun,
+    ImportRunStatus,
+    LinkRejection,
+)
 from news.services import imports
 from news.services.imports import batch_import
 from news.services.lengths import (
@@ -23,6 +40,7 @@ from news.services.lengths import (
     cut_at_word,
 )
 from territories.models import IndustryLabel, Organisation, Territory
+from tests.admin_helpers import login_editor
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 # A new paragraph the source site added: enough to change the article, not its identity.
@@ -260,6 +278,412 @@ def test_two_runs_at_the_same_time_never_duplicate():
     runs = ImportRun.objects.all()
     assert len(runs) == 2
     assert all(run.status == ImportRunStatus.SUCCEEDED for run in runs)
+
+
+# Entries that cannot be read: named, with the reason, never opened when not regular files --
+
+
+@pytest.fixture
+def no_hang():
+    """Fail instead of hanging if something opens a FIFO for reading."""
+
+    def stuck(signum, frame):
+        raise TimeoutError("the import blocked")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def refuse_to_read(monkeypatch, path: Path):
+    """A file nobody may read. chmod 000 is not enough for root, who reads anything: then the
+    kernel's refusal is simulated for that one file."""
+    path.chmod(0)
+    if os.geteuid() == 0:
+        real_open = os.open
+
+        def guarded_open(name, flags, *args, **kwargs):
+            if Path(name) == path:
+                raise PermissionError(errno.EACCES, "Permission denied", str(name))
+            return real_open(name, flags, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", guarded_open)
+
+
+def test_dangling_links_fifos_sockets_and_unreadable_files_fail_by_name(
+    batch, monkeypatch, no_hang
+):
+    write(batch, "a_good.txt", BRIEF.encode())
+    (batch / "b_dangling.txt").symlink_to(batch / "gone.txt")
+    os.mkfifo(batch / "c_fifo.txt")
+    monkeypatch.chdir(batch)  # a socket's path must be short
+    server = socket.socket(socket.AF_UNIX)
+    server.bind("d_socket.txt")
+    refuse_to_read(monkeypatch, write(batch, "e_secret.txt", BRIEF.encode()))
+    (batch / "f_link_to_fifo.txt").symlink_to(batch / "c_fifo.txt")
+    try:
+        report = batch_import(paths=[batch])
+    finally:
+        server.close()
+    expected = {
+        "b_dangling.txt": f"lien symbolique cassé : sa cible « {batch / 'gone.txt'} » n'existe pas",
+        "c_fifo.txt": "tube nommé (FIFO), pas un fichier ordinaire : non lu",
+        "d_socket.txt": "socket, pas un fichier ordinaire : non lu",
+        "e_secret.txt": "lecture impossible : permission refusée",
+        "f_link_to_fifo.txt": (
+            "tube nommé (FIFO) (cible d'un lien symbolique), pas un fichier ordinaire : non lu"
+        ),
+    }
+    result = outcomes(report)
+    assert result["a_good.txt"][0] == FileOutcome.IMPORTED
+    assert {name: r for name, r in result.items() if name != "a_good.txt"} == {
+        name: (FileOutcome.FAILED, reason) for name, reason in expected.items()
+    }
+    run = ImportRun.objects.get(pk=report.run_id)
+    assert run.status == ImportRunStatus.PARTIAL
+    recorded = {Path(f.path).name: f.reason for f in run.files.filter(outcome="failed")}
+    assert recorded == expected
+
+
+def test_a_link_to_a_text_file_imports_like_the_file(batch, tmp_path_factory):
+    target = write(tmp_path_factory.mktemp("elsewhere"), "brief.txt", BRIEF.encode())
+    (batch / "link.txt").symlink_to(target)
+    assert outcomes(batch_import(paths=[batch]))["link.txt"][0] == FileOutcome.IMPORTED
+
+
+def test_a_folder_that_cannot_be_listed_is_reported(batch, monkeypatch):
+    locked = batch / "locked"
+    locked.mkdir()
+    real_scandir = os.scandir
+
+    def guarded_scandir(path="."):
+        if Path(path) == locked:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", guarded_scandir)
+    report = batch_import(paths=[locked])
+    assert outcomes(report) == {
+        "locked": (FileOutcome.FAILED, "dossier illisible : permission refusée")
+    }
+
+
+def test_text_extensions_match_whatever_their_case(batch):
+    for name in ["a.TXT", "b.Txt", "c.TEXT", "d"]:
+        write(batch, name, f"{BRIEF[:-1]}, selon le document {name}.".encode())
+    write(batch, "e.md", BRIEF.encode())
+    write(batch, ".hidden.txt", BRIEF.encode())
+    report = batch_import(paths=[batch])
+    assert outcomes(report) == dict.fromkeys(
+        ["a.TXT", "b.Txt", "c.TEXT", "d"], (FileOutcome.IMPORTED, "")
+    )
+
+
+# Size limit ------------------------------------------------------------------------------
+
+
+def test_a_file_above_the_size_limit_is_refused_and_the_others_import(batch, settings):
+    settings.IMPORT_MAX_FILE_BYTES = 150_000
+    write(batch, "a_good.txt", BRIEF.encode())
+    write(batch, "b_huge.txt", b"x" * 1_300_000)
+    report = batch_import(paths=[batch])
+    result = outcomes(report)
+    assert result["a_good.txt"][0] == FileOutcome.IMPORTED
+    assert result["b_huge.txt"] == (
+        FileOutcome.FAILED,
+        "fichier trop volumineux : 1 300 000 octets (1,2 Mo), la limite est de 150 000 octets "
+        "(0,1 Mo) (réglage IMPORT_MAX_FILE_BYTES) ; non importé",
+    )
+    assert not Article.objects.filter(source_file="b_huge.txt").exists()
+
+
+def test_a_file_that_grew_after_its_stat_is_read_no_further_than_the_limit(batch, monkeypatch):
+    path = write(batch, "growing.txt", b"x" * 5000)
+    real_stat, reads = os.stat, []
+
+    def stale_stat(name, *args, **kwargs):
+        info = real_stat(name, *args, **kwargs)
+        if Path(name) == path:  # the size it had when it was listed
+            return os.stat_result((info.st_mode, *info[1:6], 10, *info[7:]))
+        return info
+
+    monkeypatch.setattr(os, "stat", stale_stat)
+    real_open = open
+
+    def spying_open(file, mode="r", *args, **kwargs):
+        handle = real_open(file, mode, *args, **kwargs)
+        real_read = handle.read
+        handle.read = lambda size=-1: reads.append(size) or real_read(size)
+        return handle
+
+    monkeypatch.setattr("builtins.open", spying_open)
+    with pytest.raises(imports.UnreadableFile, match="plus de 1 000 octets"):
+        imports.file_read(path, limit=1000)
+    assert reads == [1001]
+
+
+def test_the_size_limit_comes_from_the_environment():
+    code = "from django.conf import settings; print(settings.IMPORT_MAX_FILE_BYTES)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    default = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={k: v for k, v in env.items() if k != "IMPORT_MAX_FILE_BYTES"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert default.stdout.strip() == str(8 * 1024 * 1024)
+    chosen = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={**env, "IMPORT_MAX_FILE_BYTES": "1234"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert chosen.stdout.strip() == "1234"
+
+
+# Per-file results, interrupted runs --------------------------------------------------------
+
+
+def test_each_file_result_is_written_with_its_file(batch):
+    for n in range(3):
+        write(batch, f"{n}.txt", f"{BRIEF[:-1]}, numéro {n}.".encode())
+    write(batch, "3.txt", b"")
+    recorded = []
+
+    def progress(done, total, path):
+        recorded.append(ImportFileResult.objects.filter(run__status="running").count())
+
+    batch_import(paths=[batch], progress=progress)
+    assert recorded == [1, 2, 3, 4]
+
+
+def dead_pid() -> int:
+    """The id of a process that has just ended."""
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_a_run_whose_process_died_is_marked_interrupted_by_the_next_run(batch):
+    stale = ImportRun.objects.create(
+        triggered_by="loadseeds (killed)",
+        host=socket.gethostname(),
+        pid=dead_pid(),
+        heartbeat_at=timezone.now(),
+    )
+    stale.files.create(path="/lot/a.txt", outcome=FileOutcome.IMPORTED)
+    report = batch_import(paths=[write(batch, "brief.txt", BRIEF.encode())])
+    stale.refresh_from_db()
+    assert stale.status == ImportRunStatus.INTERRUPTED
+    assert stale.get_status_display() == "Interrompu"
+    assert stale.summary["files"] == 1 and stale.summary["imported"] == 1
+    assert stale.summary["interrupted"]
+    assert report.interrupted_runs == [{"run": stale.pk, "reason": stale.summary["interrupted"]}]
+    assert ImportRun.objects.get(pk=report.run_id).status == ImportRunStatus.SUCCEEDED
+
+
+def test_a_silent_run_of_another_machine_is_marked_interrupted(batch):
+    stale = ImportRun.objects.create(
+        host="another-machine",
+        pid=1,
+        started_at=timezone.now() - datetime.timedelta(hours=2),
+        heartbeat_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    batch_import(paths=[write(batch, "brief.txt", BRIEF.encode())])
+    stale.refresh_from_db()
+    assert stale.status == ImportRunStatus.INTERRUPTED
+
+
+@contextmanager
+def live_run_elsewhere():
+    """What a live run holds while it imports: on PostgreSQL, the live-runs lock, taken on a
+    connection of its own; on SQLite, nothing beyond its row (process and heartbeat)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with imports._live_run_lock():
+                holding.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert holding.wait(30)
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join()
+
+
+def test_a_live_concurrent_run_is_left_running(batch):
+    live = ImportRun.objects.create(
+        host=socket.gethostname(), pid=os.getpid(), heartbeat_at=timezone.now()
+    )
+    with live_run_elsewhere():
+        report = batch_import(paths=[write(batch, "brief.txt", BRIEF.encode())])
+    live.refresh_from_db()
+    assert live.status == ImportRunStatus.RUNNING
+    assert report.interrupted_runs == []
+
+
+def test_a_run_stopped_by_an_exception_is_interrupted_and_keeps_its_finished_files(
+    batch, monkeypatch
+):
+    for n in range(3):
+        write(batch, f"{n}.txt", f"{BRIEF[:-1]}, numéro {n}.".encode())
+    original = imports.file_import
+
+    def stop_on_the_second(*, path, **options):
+        if path.name == "1.txt":
+            raise KeyboardInterrupt
+        return original(path=path, **options)
+
+    monkeypatch.setattr(imports, "file_import", stop_on_the_second)
+    with pytest.raises(KeyboardInterrupt):
+        batch_import(paths=[batch])
+    run = ImportRun.objects.get()
+    assert run.status == ImportRunStatus.INTERRUPTED
+    assert run.summary["interrupted"] == "arrêté en cours de route (Ctrl-C)"
+    assert [Path(f.path).name for f in run.files.all()] == ["0.txt"]
+
+
+def test_sigterm_stops_loadseeds_as_an_interrupted_run(batch, monkeypatch):
+    for n in range(3):
+        write(batch, f"{n}.txt", f"{BRIEF[:-1]}, numéro {n}.".encode())
+    original = imports.file_import
+
+    def terminated_on_the_second(*, path, **options):
+        if path.name == "1.txt":
+            os.kill(os.getpid(), signal.SIGTERM)
+        return original(path=path, **options)
+
+    monkeypatch.setattr(imports, "file_import", terminated_on_the_second)
+    with pytest.raises(SystemExit):
+        call_command("loadseeds", str(batch), verbosity=0)
+    run = ImportRun.objects.get()
+    assert run.status == ImportRunStatus.INTERRUPTED
+    assert [Path(f.path).name for f in run.files.all()] == ["0.txt"]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_admin_shows_a_dead_running_run_as_interrupted(client):
+    login_editor(client)
+    dead = ImportRun.objects.create(
+        host=socket.gethostname(), pid=dead_pid(), heartbeat_at=timezone.now()
+    )
+    response = client.get(reverse("admin:news_importrun_changelist"))
+    assert "Interrompu — " in response.content.decode()
+    response = client.get(reverse("admin:news_importrun_change", args=[dead.pk]))
+    assert "Interrompu — " in response.content.decode()
+    dead.refresh_from_db()
+    assert dead.status == ImportRunStatus.RUNNING  # shown, not written: the next run records it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_loadseeds_keeps_its_file_results_and_the_next_run_says_interrupted(tmp_path):
+    """kill -9 in the middle of a batch: the files done are recorded, the next run tells."""
+    for n in range(40):
+        write(tmp_path, f"{n:02d}.txt", f"{BRIEF[:-1]}, numéro {n}.".encode())
+    database = connection.settings_dict
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "DEBUG": "1"}
+    if connection.vendor == "postgresql":
+        user, password = database["USER"], database["PASSWORD"]
+        host, port = database["HOST"] or "localhost", database["PORT"] or 5432
+        env["DATABASE_URL"] = f"postgres://{user}:{password}@{host}:{port}/{database['NAME']}"
+    else:
+        env.pop("DATABASE_URL", None)
+        env["SQLITE_PATH"] = database["NAME"]
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "loadseeds", str(tmp_path)],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 240
+    while ImportFileResult.objects.count() < 3 and process.poll() is None:
+        assert time.monotonic() < deadline, "the import did not start"
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    run = ImportRun.objects.get()
+    assert run.status == ImportRunStatus.RUNNING and run.pid == process.pid
+    done = run.files.count()
+    assert 3 <= done < 40
+    assert Article.objects.count() == done  # each result went with its file's articles
+
+    report = batch_import(paths=[tmp_path / "00.txt"])
+    run.refresh_from_db()
+    assert run.status == ImportRunStatus.INTERRUPTED
+    assert report.interrupted_runs[0]["run"] == run.pk
+    assert run.summary["files"] == done
+
+
+# The reference load of an empty database -------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_loadseeds_on_an_empty_database_load_the_reference_once():
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Territory.objects.exists()
+    errors = []
+
+    def run():
+        try:
+            call_command("loadseeds", str(SEEDS / "004_707a132c0bc4c6f8.txt"), verbosity=0)
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Territory.objects.filter(kind="region").count() == 18
+    assert Territory.objects.filter(kind="commune", code="62119").count() == 1
+    assert Article.objects.count() == 1
+    assert [r.status for r in ImportRun.objects.all()] == [ImportRunStatus.SUCCEEDED] * 2
+
+
+# What needs review ------------------------------------------------------------------------
+
+
+def test_articles_to_review_counts_the_batch_whatever_this_run_changed():
+    first = batch_import(paths=[SEEDS])
+    flagged = Article.objects.filter(needs_review=True).count()
+    assert flagged > 0
+    assert first.summary()["needs_review"] == flagged
+    again = batch_import(paths=[SEEDS])
+    assert {f.outcome for f in again.files} == {FileOutcome.UNCHANGED}
+    assert again.summary()["needs_review"] == flagged
+    # An editor checks one: one fewer to review.
+    checked = Article.objects.filter(needs_review=True).first()
+    Article.objects.filter(pk=checked.pk).update(needs_review=False)
+    assert batch_import(paths=[SEEDS]).summary()["needs_review"] == flagged - 1
+
+
+def test_articles_to_review_counts_a_duplicated_text_once(batch):
+    shutil.copy(SEEDS / "004_707a132c0bc4c6f8.txt", batch / "one.txt")
+    (batch / "two.txt").write_text(
+        "Menu\n" + (SEEDS / "004_707a132c0bc4c6f8.txt").read_text(), encoding="utf-8"
+    )
+    report = batch_import(paths=[batch])
+    assert Article.objects.get().needs_review
+    assert report.summary()["needs_review"] == 1
+    assert batch_import(paths=[batch]).summary()["needs_review"] == 1
 
 
 # Length limits ----------------------------------------------------------------------------

@@ -1,5 +1,8 @@
+import contextlib
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from django.conf import settings
@@ -31,12 +34,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         paths = options["paths"] or [Path(settings.BASE_DIR) / "seeds"]
         progress = self._progress if sys.stderr.isatty() and not options["json"] else None
-        report = batch_import(
-            paths=paths,
-            publish=options["publish"],
-            dry_run=options["dry_run"],
-            progress=progress,
-        )
+        with _stopped_by_sigterm():
+            report = batch_import(
+                paths=paths,
+                publish=options["publish"],
+                dry_run=options["dry_run"],
+                progress=progress,
+            )
         if progress:
             sys.stderr.write("\n")
         if options["json"]:
@@ -62,6 +66,12 @@ class Command(BaseCommand):
             FileOutcome.FAILED: "ÉCHEC",
         }
         if verbosity >= 1:
+            for interrupted in report.interrupted_runs:
+                self.stdout.write(
+                    self.style.WARNING(
+                        f"Import n° {interrupted['run']} interrompu — {interrupted['reason']}"
+                    )
+                )
             for file in report.files:
                 line = f"{labels[file.outcome]:<9} {file.path}"
                 if file.reason:
@@ -90,13 +100,33 @@ class Command(BaseCommand):
             ("Articles inchangés", summary["articles_unchanged"]),
             ("Articles conservés (éditeurs)", summary["articles_kept"]),
             ("Liens suggérés créés", summary["links_created"]),
-            ("Articles à vérifier", summary["needs_review"]),
+            # Every article of these files that still needs review, not only this run's.
+            ("Articles à vérifier dans ces fichiers", summary["needs_review"]),
         ]
         self.stdout.write("")
         title = "Simulation (rien n'a été écrit)" if report.dry_run else "Bilan de l'import"
         self.stdout.write(self.style.MIGRATE_HEADING(title))
         for label, value in rows:
-            self.stdout.write(f"  {label:<32}{value:>6}")
+            self.stdout.write(f"  {label:<38}{value:>6}")
         message = "Import terminé avec des échecs." if report.failed else "Import terminé."
         style = self.style.ERROR if report.failed else self.style.SUCCESS
         self.stdout.write(style(message))
+
+
+def _raise_system_exit(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm():
+    """``kill`` (SIGTERM) ends the command as Ctrl-C does, through an exception: the file being
+    written is rolled back and the run is recorded as interrupted. ``kill -9`` cannot be
+    caught; the next run finds that one."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_system_exit)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
