@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from config.views import health
+from news.caching import public_page
 from news.sitemaps import ArticleSitemap, StaticPagesSitemap, sitemap_index
 from territories.sitemaps import IndustryLabelSitemap, OrganisationSitemap, TerritorySitemap
 
@@ -18,10 +19,10 @@ sitemaps = {
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sante/", health, name="health"),
-    path("sitemap.xml", sitemap_index, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", public_page(sitemap_index), {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        public_page(sitemap_views.sitemap),
         {"sitemaps": sitemaps},
         name="sitemap-section",
     ),

@@ -420,3 +420,24 @@ class SourceDocument(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ContentVersion(models.Model):
+    """The version of everything the public sees: one row, a new token at every change.
+
+    Public pages and the data they derive are cached under the token (``news.versioning``):
+    a write to public content gives the row a new token when its transaction commits, and
+    what was cached under the old one is never served again.
+    """
+
+    SINGLETON = 1
+
+    token = models.CharField(_("jeton"), max_length=32)
+    changed_at = models.DateTimeField(_("modifié le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("version du contenu public")
+        verbose_name_plural = _("versions du contenu public")
+
+    def __str__(self):
+        return self.token

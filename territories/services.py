@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from news.versioning import content_changed
 from territories.models import (
     AliasKind,
     AliasSource,
@@ -238,6 +239,9 @@ def reference_load(*, data: dict | None = None) -> ReferenceLoadReport:
     }
     report.aliases_created = _load_aliases(by_kind, data)
     _load_first_phase_labels(data, by_kind, regions, report)
+    if report.changed:
+        # Bulk writes send no signal: the public pages learn of them here.
+        content_changed()
     return report
 
 
@@ -460,6 +464,7 @@ def organisation_merge(*, survivor: Organisation, others, user) -> OrganisationM
 
     survivor.edited_at = timezone.now()
     save_with_history(survivor, user=user, reason=reason)
+    content_changed()
     if user_id is not None:
         LogEntry.objects.log_actions(
             user_id=user_id,

@@ -23,3 +23,27 @@ def pytest_runtest_teardown(item, nextitem):
             if not reference_is_loaded():
                 call_command("loadterritories", verbosity=0)
     return result
+
+
+def forget_cached_pages():
+    """Empty the cache and what this process keeps per content version: the next request
+    builds its page as if nobody had asked for it yet."""
+    from django.core.cache import cache
+
+    from news import caching
+
+    cache.clear()
+    caching.clear_local()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Public pages are cached under the content version, a database row that each test's
+    rollback puts back: a page one test cached must not answer the next one."""
+    forget_cached_pages()
+
+
+@pytest.fixture
+def cold():
+    """``cold()`` before a request measures the page nobody has asked for yet."""
+    return forget_cached_pages

@@ -1,7 +1,8 @@
 """Services for the editors' curation of imported articles (the admin calls them).
 
 Each write records who made it: simple-history reads ``_history_user`` on the instance, so a
-change made outside a request (shell, command, test) is attributed too.
+change made outside a request (shell, command, test) is attributed too. Each one that the public
+can see gives the public caches a new version when it commits (``content_changed()``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from news.models import (
     TaggedArticle,
 )
 from news.services.tags import tag_get_or_create
+from news.versioning import content_changed
 from territories.services import save_with_history
 
 # The field holding the linked object, for each kind of article link.
@@ -49,6 +51,7 @@ def link_confirm(*, link: SuggestedLink, user: AbstractBaseUser | None = None) -
     if link.status != LinkStatus.CONFIRMED:
         link.status = LinkStatus.CONFIRMED
         link.save(update_fields=["status"])
+        content_changed()
     return link
 
 
@@ -67,6 +70,7 @@ def link_reject(*, link: SuggestedLink, user: AbstractBaseUser | None = None) ->
         },
     )
     link.delete()
+    content_changed()
     return rejection
 
 
@@ -83,6 +87,7 @@ def link_create(*, link: SuggestedLink, user: AbstractBaseUser | None = None) ->
         content_type=ContentType.objects.get_for_model(type(target)),
         object_id=target.pk,
     ).delete()
+    content_changed()
     return link
 
 
@@ -94,6 +99,8 @@ def article_links_confirm(*, articles: Iterable[Article], user: AbstractBaseUser
         confirmed += model.objects.filter(
             article_id__in=article_ids, status=LinkStatus.SUGGESTED
         ).update(status=LinkStatus.CONFIRMED)
+    if confirmed:
+        content_changed()
     return confirmed
 
 
@@ -112,6 +119,8 @@ def _change_articles(articles: Iterable[Article], *, changes: dict, user, reason
                 article, user=user, reason=reason, update_fields=[*changes, "updated_at"]
             )
             changed.append(article)
+        if changed:
+            content_changed()
     return changed
 
 
@@ -176,6 +185,8 @@ def article_add_tags(
             if (article.pk, tag.pk) not in existing
         ]
         TaggedArticle.objects.bulk_create(to_create)
+        if to_create:
+            content_changed()
     tagged = {item.content_object_id for item in to_create}
     return [article for article in articles if article.pk in tagged]
 
@@ -194,4 +205,5 @@ def article_mark_edited(
         article.reviewed_at = now
         article.reviewed_by = user
     save_with_history(article, user=user)
+    content_changed()
     return article

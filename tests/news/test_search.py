@@ -108,13 +108,14 @@ def test_a_query_without_meaningful_words_finds_nothing(client):
 
 @pytest.mark.django_db
 def test_search_queries_do_not_grow_with_the_page_size(
-    client, monkeypatch, django_assert_max_num_queries
+    client, monkeypatch, django_assert_max_num_queries, cold
 ):
     for n in range(12):
         make_article(title=f"Réindustrialisation numéro {n}", body="Béthune et Lens.")
     counts = []
     for page_size in (2, 12):
         monkeypatch.setattr(ArticleListView, "paginate_by", page_size)
+        cold()
         with django_assert_max_num_queries(10) as captured:
             titles, _ = search(client, "reindustrialisation bethune")
         assert len(titles) == page_size

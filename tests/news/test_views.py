@@ -167,7 +167,7 @@ def test_article_list_offers_the_feed_of_the_chosen_territory(client, places):
 
 
 def test_article_list_queries_do_not_grow_with_the_page_size(
-    client, places, monkeypatch, django_assert_max_num_queries
+    client, places, monkeypatch, django_assert_max_num_queries, cold
 ):
     organisation = make_organisation()
     for n in range(12):
@@ -191,7 +191,9 @@ def test_article_list_queries_do_not_grow_with_the_page_size(
     for page_size in (2, 12):
         monkeypatch.setattr(ArticleListView, "paginate_by", page_size)
         for query in ({}, params, {**params, "tri": "recent"}):
-            with django_assert_max_num_queries(10) as captured:
+            cold()
+            # Ten, and the content version the page is cached under.
+            with django_assert_max_num_queries(11) as captured:
                 response = client.get(LIST_URL, query)
             assert len(response.context["articles"]) == page_size
             counts.append(len(captured.captured_queries))
@@ -201,7 +203,10 @@ def test_article_list_queries_do_not_grow_with_the_page_size(
 def test_article_list_worst_case_stays_within_ten_queries(
     client, places, monkeypatch, django_assert_max_num_queries
 ):
-    """Every filter, a search sorted by date, and a page where dated and undated articles meet."""
+    """Every filter, a search sorted by date, and a page where dated and undated articles meet.
+
+    Ten queries, and the content version the page is cached under; once the filter choices
+    are read for that version (the first page of each process), two fewer."""
     monkeypatch.setattr(ArticleListView, "paginate_by", 2)
     organisation = make_organisation()
     for published_on in (datetime.date(2024, 1, 1), None):
@@ -220,7 +225,7 @@ def test_article_list_worst_case_stays_within_ten_queries(
         "etiquette": "commun",
         "tri": "recent",
     }
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(LIST_URL, query)
     assert [a.published_on for a in response.context["articles"]] == [
         datetime.date(2024, 1, 1),

@@ -65,11 +65,12 @@ def test_territory_list_filters_by_kind_region_and_name(client, places):
 
 
 def test_territory_list_queries_do_not_grow_with_the_page_size(
-    client, places, monkeypatch, django_assert_max_num_queries
+    client, places, monkeypatch, django_assert_max_num_queries, cold
 ):
     counts = []
     for page_size in (5, 50):
         monkeypatch.setattr(TerritoryListView, "paginate_by", page_size)
+        cold()
         with django_assert_max_num_queries(10) as captured:
             response = client.get(TERRITORY_LIST, {"tous": "on", "region": places.region.slug})
         assert len(response.context["object_list"]) == page_size
@@ -156,7 +157,7 @@ def test_unknown_territory_is_a_404(client):
 
 
 def test_territory_page_queries_do_not_grow_with_its_articles(
-    client, places, monkeypatch, django_assert_max_num_queries
+    client, places, monkeypatch, django_assert_max_num_queries, cold
 ):
     for n in range(12):
         make_article(territories=[places.commune, places.neighbour], tags=[f"t{n}"])
@@ -165,6 +166,7 @@ def test_territory_page_queries_do_not_grow_with_its_articles(
     for page_size in (2, 12):
         monkeypatch.setattr(ArticleBlockMixin, "articles_per_page", page_size)
         for territory in (places.region, places.epci, places.commune):
+            cold()
             with django_assert_max_num_queries(10) as captured:
                 response = client.get(territory.get_absolute_url())
             assert len(response.context["articles"]) == min(page_size, 12)
@@ -220,7 +222,7 @@ def test_organisation_page_lists_its_articles_and_territories(client, places):
 
 
 def test_organisation_page_queries_do_not_grow(
-    client, places, monkeypatch, django_assert_max_num_queries
+    client, places, monkeypatch, django_assert_max_num_queries, cold
 ):
     organisation = make_organisation()
     for _ in range(12):
@@ -228,6 +230,7 @@ def test_organisation_page_queries_do_not_grow(
     counts = []
     for page_size in (2, 12):
         monkeypatch.setattr(ArticleBlockMixin, "articles_per_page", page_size)
+        cold()
         with django_assert_max_num_queries(10) as captured:
             client.get(organisation.get_absolute_url())
         counts.append(len(captured.captured_queries))
@@ -328,10 +331,11 @@ def test_map_is_computed_once_then_served_from_the_cache(client, django_assert_m
         assert client.get(MAP).status_code == 200
 
 
-def test_map_follows_a_new_label(client, places):
+def test_map_follows_a_new_label(client, places, django_capture_on_commit_callbacks):
     cache.clear()
     client.get(MAP)
-    label = make_label("Sans périmètre")
+    with django_capture_on_commit_callbacks(execute=True):
+        label = make_label("Sans périmètre")
     assert label.get_absolute_url() in client.get(MAP).content.decode()
 
 
