@@ -19,10 +19,13 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from news import selectors
+from news.caching import cached_per_version, per_version
 from news.search import QUERY_MAX_LENGTH, search_articles
+from news.versioning import current_version
 from news.widgets import QuickSelect
 from territories.models import IndustryLabel, LabelPhase, Territory, TerritoryKind
 from territories.naming import fold, organisation_key
@@ -112,6 +115,43 @@ def _search_widget(placeholder, suggest_url=None):
     return forms.TextInput(attrs=attrs)
 
 
+def load_choices() -> dict:
+    """Régions, départements and labels for the selects of ``ArticleFilter``: two queries.
+
+    The rows are kept to filter by them (``filter_place``, ``filter_label``) without reading
+    them again.
+    """
+    places = Territory.objects.filter(
+        kind__in=[TerritoryKind.REGION, TerritoryKind.DEPARTEMENT], is_obsolete=False
+    ).only("pk", "slug", "name", "kind", "code", "region_id")
+    places = {place.slug: place for place in places}
+    regions = sorted(
+        (p for p in places.values() if p.kind == TerritoryKind.REGION),
+        key=lambda p: fold(p.name),
+    )
+    region_names = {region.pk: region.name for region in regions}
+    departements = defaultdict(list)
+    for place in sorted(places.values(), key=lambda p: p.code or ""):
+        if place.kind == TerritoryKind.DEPARTEMENT:
+            group = region_names.get(place.region_id, "")
+            departements[group].append((place.slug, f"{place.code} – {place.name}"))
+
+    labels = IndustryLabel.objects.only("pk", "slug", "name", "phase").order_by("name")
+    labels = {label.slug: label for label in labels}
+    phases = []
+    for phase, phase_label in LabelPhase.choices:
+        options = [(lbl.slug, lbl.name) for lbl in labels.values() if lbl.phase == phase]
+        if options:
+            phases.append((phase_label, options))
+    return {
+        "places": places,
+        "labels": labels,
+        "region": [(r.slug, r.name) for r in regions],
+        "departement": sorted(departements.items(), key=lambda item: fold(item[0])),
+        "label": phases,
+    }
+
+
 class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Rechercher"),
@@ -193,39 +233,34 @@ class ArticleFilter(django_filters.FilterSet):
     # Set by filter_queryset() when there is a search: the articles found and their counts.
     search_results = None
 
+    # The selects whose options are rendered once per content version (see QuickSelect).
+    quick_selects = ("region", "departement", "label", "tri")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._load_choices()
-
-    def _load_choices(self):
-        """Régions, départements and labels for the selects: two queries, reused to filter."""
-        places = Territory.objects.filter(
-            kind__in=[TerritoryKind.REGION, TerritoryKind.DEPARTEMENT], is_obsolete=False
-        ).only("pk", "slug", "name", "kind", "code", "region_id")
-        self.places = {place.slug: place for place in places}
-        regions = sorted(
-            (p for p in self.places.values() if p.kind == TerritoryKind.REGION),
-            key=lambda p: fold(p.name),
+        # Régions, départements and labels change with the content only: read and sorted
+        # once per content version and process, not on every page.
+        self._choices = per_version(
+            f"article-filter-choices:{get_language()}",
+            current_version(self.request),
+            load_choices,
         )
-        region_names = {region.pk: region.name for region in regions}
-        departements = defaultdict(list)
-        for place in sorted(self.places.values(), key=lambda p: p.code or ""):
-            if place.kind == TerritoryKind.DEPARTEMENT:
-                group = region_names.get(place.region_id, "")
-                departements[group].append((place.slug, f"{place.code} – {place.name}"))
-        self.filters["region"].extra["choices"] = [(r.slug, r.name) for r in regions]
-        self.filters["departement"].extra["choices"] = sorted(
-            departements.items(), key=lambda item: fold(item[0])
-        )
+        self.places = self._choices["places"]
+        self.labels = self._choices["labels"]
+        for name in ("region", "departement", "label"):
+            self.filters[name].extra["choices"] = self._choices[name]
 
-        labels = IndustryLabel.objects.only("pk", "slug", "name", "phase").order_by("name")
-        self.labels = {label.slug: label for label in labels}
-        phases = []
-        for phase, phase_label in LabelPhase.choices:
-            options = [(lbl.slug, lbl.name) for lbl in self.labels.values() if lbl.phase == phase]
-            if options:
-                phases.append((phase_label, options))
-        self.filters["label"].extra["choices"] = phases
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name in self.quick_selects:
+                widget = form.fields[name].widget
+                rendered = self._choices.get(f"{name}:options")
+                if rendered is None:
+                    rendered = self._choices[f"{name}:options"] = widget.options_html(name)
+                widget.rendered_options = rendered
+        return self._form
 
     # Filter methods -----------------------------------------------------------------------
 
@@ -265,12 +300,38 @@ class ArticleFilter(django_filters.FilterSet):
             return requested
         return SortOrder.RELEVANCE if self.search_query else SortOrder.NEWEST
 
+    @property
+    def cache_identity(self) -> tuple:
+        """What the filtered list depends on, to key what is cached about it: the valid values
+        (rows by primary key) and the order."""
+        if not self.is_bound:
+            return ("all",)
+        if not self.is_valid():
+            return ("invalid",)
+        values = [
+            (name, getattr(value, "pk", value))
+            for name, value in sorted(self.form.cleaned_data.items())
+            if value not in (None, "", [], ())
+        ]
+        return (*values, ("order", self.sort_order))
+
+    def _remember_search(self, read_candidates):
+        """A search's candidates, read once per content version for the same filters."""
+        return cached_per_version(
+            "search-candidates",
+            self.cache_identity,
+            current_version(self.request),
+            read_candidates,
+        )
+
     def filter_queryset(self, queryset):
         unfiltered = queryset
         queryset = super().filter_queryset(queryset)
         self.search_results = None
         if self.search_query:
-            self.search_results = search_articles(queryset, self.search_query, base=unfiltered)
+            self.search_results = search_articles(
+                queryset, self.search_query, base=unfiltered, remember=self._remember_search
+            )
             queryset = self.search_results.articles
         match self.sort_order:
             case SortOrder.RELEVANCE:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from news.pagination import NewestFirstPaginator
 from news.selectors import with_card_data
 from news.seo import absolute_url
+from news.versioning import current_version
 
 
 class PublicPageMixin:
@@ -25,9 +26,16 @@ class PublicPageMixin:
         return context
 
 
-def paginate(queryset, request, per_page: int, page_kwarg: str = "page", paginator_class=Paginator):
+def paginate(
+    queryset,
+    request,
+    per_page: int,
+    page_kwarg: str = "page",
+    paginator_class=Paginator,
+    **paginator_kwargs,
+):
     """A page of ``queryset`` from the query string; an invalid page number is a 404."""
-    paginator = paginator_class(queryset, per_page)
+    paginator = paginator_class(queryset, per_page, **paginator_kwargs)
     number = request.GET.get(page_kwarg) or 1
     try:
         page = paginator.page(number)
@@ -57,6 +65,9 @@ class ArticleBlockMixin:
             self.request,
             self.articles_per_page,
             paginator_class=NewestFirstPaginator,
+            # The counts are kept for the content version: a région's are costly.
+            version=current_version(self.request),
+            count_key=(type(self).__name__, self.object.pk),
         )
         context.update(
             articles=page.object_list,

@@ -14,6 +14,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, prefetch_related_objects
 from django.utils.functional import cached_property
 
+from news.caching import cached_per_version
+
 
 def dated(queryset: QuerySet) -> QuerySet:
     return queryset.filter(published_on__isnull=False).order_by(
@@ -45,37 +47,45 @@ def latest(queryset: QuerySet, limit: int) -> list:
     return rows
 
 
-class KnownCountPaginator(Paginator):
-    """A paginator told how many objects there are (a search has just counted them)."""
-
-    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, count):
-        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
-        self.known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self.known_count
-
-
 class NewestFirstPaginator(Paginator):
     """Pages of ``object_list`` (articles), newest first, undated articles after the others.
 
-    ``counts`` (``{"total": …, "dated": …}``), when already known, saves the count query.
+    ``counts`` (``{"total": …, "dated": …}``), when already known, saves the count query;
+    with a content ``version`` and the ``count_key`` that tells the list apart, the counts are
+    kept in the cache for that version (a région's count reads 5,000 articles' links: once per
+    version, not on every page).
     """
 
     def __init__(
-        self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, counts=None
+        self,
+        object_list,
+        per_page,
+        orphans=0,
+        allow_empty_first_page=True,
+        *,
+        counts=None,
+        version=None,
+        count_key=None,
     ):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         self.dated = dated(object_list)
         self.undated = undated(object_list)
+        self.version = version
+        self.count_key = count_key
         if counts is not None:
             self._counts = counts
 
     @cached_property
     def _counts(self) -> dict:
-        # One pass for both: COUNT(published_on) skips the NULLs.
-        return self.object_list.order_by().aggregate(total=Count("*"), dated=Count("published_on"))
+        def count() -> dict:
+            # One pass for both: COUNT(published_on) skips the NULLs.
+            return self.object_list.order_by().aggregate(
+                total=Count("*"), dated=Count("published_on")
+            )
+
+        if self.version is None or self.count_key is None:
+            return count()
+        return cached_per_version("article-counts", self.count_key, self.version, count)
 
     @cached_property
     def dated_count(self) -> int:
@@ -107,8 +117,11 @@ class OrderedIdsPaginator(Paginator):
     directory filters ~37,000 rows through a semi-join on the article links: once, not twice.
     """
 
-    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, rows):
-        ids = list(object_list.values_list("pk", flat=True))
+    def __init__(
+        self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, rows, ids=None
+    ):
+        # ``ids``, when already known (from a cache), saves reading them.
+        ids = list(object_list.values_list("pk", flat=True)) if ids is None else ids
         super().__init__(ids, per_page, orphans, allow_empty_first_page)
         self.rows = rows
 

@@ -17,7 +17,7 @@ HTML through a search result.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
@@ -114,7 +114,12 @@ class SearchResults:
 
 
 def search_articles(
-    queryset: QuerySet, query: str, limit: int | None = None, *, base: QuerySet | None = None
+    queryset: QuerySet,
+    query: str,
+    limit: int | None = None,
+    *,
+    base: QuerySet | None = None,
+    remember: Callable[[Callable[[], list]], list] | None = None,
 ) -> SearchResults:
     """The articles of ``queryset`` matching ``query``, ranked: the ``limit`` most recent
     matches, plus one to tell that there are more.
@@ -126,7 +131,8 @@ def search_articles(
 
     The candidates are read once, so that their count costs no other query. ``base``, a
     queryset that contains ``queryset`` (the published articles before filtering), receives
-    them: the filters already chose the candidates and need not run twice.
+    them: the filters already chose the candidates and need not run twice. ``remember``, given
+    the function that reads the candidates, may return them from a cache instead.
     """
     base = queryset if base is None else base
     if _vendor(queryset) == "postgresql":
@@ -155,9 +161,12 @@ def search_articles(
             output_field=FloatField(),
         )
     limit = SEARCH_LIMIT if limit is None else limit
-    candidates = list(
-        matches.order_by("-published_on", "-pk").values_list("pk", "published_on")[: limit + 1]
-    )
+
+    def read_candidates() -> list:
+        ordered = matches.order_by("-published_on", "-pk")
+        return list(ordered.values_list("pk", "published_on")[: limit + 1])
+
+    candidates = read_candidates() if remember is None else remember(read_candidates)
     return SearchResults(
         base.filter(pk__in=[pk for pk, _ in candidates]).annotate(rank=rank),
         total=len(candidates),

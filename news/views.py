@@ -9,9 +9,10 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from news import search
+from news.caching import cached_per_version, fragments, per_version
 from news.filters import ArticleFilter, SortOrder, active_filters
 from news.mixins import PublicPageMixin
-from news.pagination import KnownCountPaginator, NewestFirstPaginator, latest
+from news.pagination import NewestFirstPaginator, OrderedIdsPaginator, latest
 from news.search import article_snippets
 from news.selectors import (
     article_detail_queryset,
@@ -21,6 +22,7 @@ from news.selectors import (
     with_card_data,
 )
 from news.seo import absolute_url, article_json_ld, summary
+from news.versioning import current_version
 from territories.models import IndustryLabel, LabelPhase, Territory, TerritoryKind
 from territories.naming import fold
 from territories.selectors import OVERVIEW_TOLERANCE, label_map
@@ -51,7 +53,12 @@ class HomeView(PublicPageMixin, TemplateView):
                 for phase, phase_label in LabelPhase.choices
             ],
             label_count=sum(phases.values()),
-            map=label_map(OVERVIEW_TOLERANCE),
+            # Computed once per content version (the SVG is cached in the template).
+            map=per_version(
+                f"label-map:{OVERVIEW_TOLERANCE}",
+                current_version(self.request),
+                lambda: label_map(OVERVIEW_TOLERANCE),
+            ),
         )
         return context
 
@@ -68,12 +75,26 @@ class ArticleListView(PublicPageMixin, FilterView):
 
     def get_paginator(self, queryset, *args, **kwargs):
         results = self.filterset.search_results
+        version = current_version(self.request)
+        identity = self.filterset.cache_identity
         if self.filterset.sort_order == SortOrder.NEWEST:
             if results is not None:
                 kwargs["counts"] = {"total": results.total, "dated": results.dated}
-            return NewestFirstPaginator(queryset, *args, **kwargs)
+            return NewestFirstPaginator(
+                queryset, *args, version=version, count_key=identity, **kwargs
+            )
         if results is not None:
-            return KnownCountPaginator(queryset, *args, count=results.total, **kwargs)
+            # Ranking reads the search vector of every candidate: the ranked ids are read
+            # once per content version, then each page reads its twenty rows.
+            ids = cached_per_version(
+                "search-order",
+                identity,
+                version,
+                lambda: list(queryset.values_list("pk", flat=True)),
+            )
+            return OrderedIdsPaginator(
+                queryset, *args, ids=ids, rows=lambda page: queryset.filter(pk__in=page), **kwargs
+            )
         return super().get_paginator(queryset, *args, **kwargs)
 
     def get_canonical_url(self):
@@ -89,7 +110,7 @@ class ArticleListView(PublicPageMixin, FilterView):
         query = self.filterset.search_query
         result_count = page.paginator.count if page is not None else len(articles)
         if query and articles:
-            snippets = article_snippets(published_articles(), [a.pk for a in articles], query)
+            snippets = self.get_snippets(articles, query)
             for article in articles:
                 article.snippet = snippets.get(article.pk)
         context.update(
@@ -104,6 +125,19 @@ class ArticleListView(PublicPageMixin, FilterView):
             feeds=self.get_feeds(),
         )
         return context
+
+    def get_snippets(self, articles, query: str) -> dict:
+        """The highlighted extracts of the articles: read once per content version and query
+        (``ts_headline`` reads each article's whole text)."""
+        version = current_version(self.request)
+        keys = {article.pk: f"snippet:{query}:{article.pk}" for article in articles}
+        known = fragments.get_many(version, keys.values())
+        missing = [pk for pk, key in keys.items() if key not in known]
+        if missing:
+            for pk, snippet in article_snippets(published_articles(), missing, query).items():
+                fragments.set(version, keys[pk], snippet)
+                known[keys[pk]] = snippet
+        return {pk: known.get(key) for pk, key in keys.items()}
 
     def get_feeds(self) -> tuple[str, str]:
         """The feed matching the list: of the chosen place, organisation or tag, or of all."""

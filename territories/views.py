@@ -6,13 +6,16 @@ from urllib.parse import urlsplit
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import JsonResponse
+from django.utils.functional import SimpleLazyObject
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from news import selectors as news
+from news.caching import per_version
 from news.mixins import ArticleBlockMixin, PublicPageMixin
 from news.pagination import OrderedIdsPaginator, latest
+from news.versioning import current_version
 from territories import selectors
 from territories.filters import IndustryLabelFilter, OrganisationFilter, TerritoryFilter
 from territories.maps import shape_map
@@ -69,9 +72,13 @@ class TerritoryDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
         territory = self.object
         context.update(
             ancestors=territory.ancestors(),
-            children=list(selectors.territory_children(territory)),
-            labels=list(selectors.labels_for_territory(territory)),
-            organisations=selectors.organisations_in(territory),
+            # Read only when the side panels are rendered: the template keeps them for the
+            # content version, and a région's organisations take a while to count.
+            children=SimpleLazyObject(lambda: list(selectors.territory_children(territory))),
+            labels=SimpleLazyObject(
+                lambda: list(selectors.labels_for_territory(territory).defer("perimeter"))
+            ),
+            organisations=SimpleLazyObject(lambda: selectors.organisations_in(territory)),
             includes_inside=territory.kind != TerritoryKind.COMMUNE,
         )
         return context
@@ -160,7 +167,10 @@ class LabelMapView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["map"] = selectors.label_map()
+        # Computed once per content version (the SVG is cached in the template).
+        context["map"] = per_version(
+            "label-map", current_version(self.request), selectors.label_map
+        )
         return context
 
 

@@ -336,3 +336,41 @@ def test_a_response_with_a_cookie_or_csrf_token_is_never_stored(view):
         response = wrapped(request)
         assert "ETag" not in response
     assert len(calls) == 2
+
+
+# The uncached path ------------------------------------------------------------------------
+
+
+def test_cold_pages_take_a_few_queries_once_the_version_data_is_read(
+    client, places, django_assert_max_num_queries
+):
+    """A page nobody asked for, in a process that already served this content version: the
+    filter choices, the cards already shown and the counts come from memory."""
+    for n in range(25):
+        make_article(territories=[places.commune], tags=[f"t{n}"], title=f"Usine numéro {n}")
+    pages = [
+        (LIST, 3),  # version, dated page, (undated page)
+        (f"{LIST}?region={places.region.slug}", 3),
+        (f"{LIST}?q=usine", 4),  # version, candidates, ranked ids, rows (+ snippets once)
+        (places.region.get_absolute_url(), 4),  # version, territory, page (+ aside once)
+        (HOME, 6),
+    ]
+    for url, _queries in pages:
+        client.get(url)  # reads what this version keeps: choices, counts, cards
+    for url, queries in pages:
+        separator = "&" if "?" in url else "?"
+        with django_assert_max_num_queries(queries):
+            response = client.get(f"{url}{separator}autre=1")  # another address: not cached
+        assert response.status_code == 200, url
+        assert response.context is not None, url
+
+
+def test_a_region_count_is_read_once_per_version(client, places, django_assert_num_queries):
+    for _ in range(3):
+        make_article(territories=[places.commune])
+    url = f"{LIST}?region={places.region.slug}"
+    client.get(url)
+    with django_assert_num_queries(2) as captured:  # the version, the page
+        response = client.get(f"{url}&autre=1")
+    assert response.context["result_count"] == 3
+    assert not any("COUNT(" in query["sql"] for query in captured.captured_queries)

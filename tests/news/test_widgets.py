@@ -22,3 +22,13 @@ def test_quick_select_escapes_labels():
     html = QuickSelect(choices=CHOICES).render("departement", "x")
     assert "<b>" not in html
     assert "&lt;b&gt;&quot;Guillemets&quot; &amp; chevrons&lt;/b&gt;" in html
+
+
+def test_quick_select_with_options_rendered_beforehand_marks_the_chosen_value():
+    attrs = {"id": "id_departement", "aria-invalid": "true"}
+    rendered = QuickSelect(choices=CHOICES).options_html("departement")
+    for value in ("", "pas-de-calais", "x", None, "inconnu"):
+        expected = QuickSelect(choices=CHOICES).render("departement", value, attrs)
+        widget = QuickSelect(choices=CHOICES)
+        widget.rendered_options = rendered
+        assert parse_html(widget.render("departement", value, attrs)) == parse_html(expected)
