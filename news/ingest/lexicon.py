@@ -31,6 +31,25 @@ MONTHS = {
 # Whole lines that are site chrome: navigation, buttons, social links, forms.
 CHROME_LINES = frozenset(
     {
+        "whatsapp",
+        "courriel",
+        "e mail",
+        "email",
+        "messenger",
+        "pinterest",
+        "bluesky",
+        "threads",
+        "mastodon",
+        "telegram",
+        "imprimer",
+        "envoyer",
+        "se connecter",
+        "connexion",
+        "mon compte",
+        "s identifier",
+        "deconnexion",
+        "mon espace",
+        "espace abonne",
         "menu",
         "fermer",
         "rechercher",
@@ -190,6 +209,7 @@ CHROME_PREFIXES = (
     "vous etes une entreprise et",
     "vous cherchez un terrain",
     "vous souhaitez vous implanter",
+    "le service developpement economique vous accompagne",
 )
 
 # A heading that opens a block of other articles: everything after it is not the article.

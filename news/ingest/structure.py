@@ -75,6 +75,7 @@ _AUTHOR_RE = re.compile(
     re.I,
 )
 _MAIL_HEADER_RE = re.compile(r"^(?:de|à|a|objet|date|envoyé|cc|répondre à)\s*:\s", re.I)
+_ISSUE_RE = re.compile(r"\b[Nn][°º]\s*\d+\b")
 _READING_TIME_RE = re.compile(r"^(?:temps de )?lecture\s*:?\s*\d+\s*min", re.I)
 _LEADING_DATE_RE = re.compile(
     r"^((?:\d{1,2}(?:er)?\s+[a-zéû]+\.?(?:\s+\d{4})?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}))"
@@ -277,8 +278,10 @@ def _is_meta_line(line: str) -> bool:
     """Bylines, reading times and breadcrumbs: around an article, never its title or text."""
     if len(line) > LONG_LINE:
         return False
-    if _AUTHOR_RE.match(line) and _word_count(line) <= 12 and not _TERMINAL_RE.search(line):
+    if _AUTHOR_RE.match(line) and _word_count(line) <= 20 and not _TERMINAL_RE.search(line):
         return True
+    if _ISSUE_RE.search(line) and _word_count(line) <= 12:
+        return True  # "Méditerranée Affaires N° 1234 – Mars 2024": the magazine's issue
     if _READING_TIME_RE.match(line) or _BREADCRUMB_RE.match(line) or _MAIL_HEADER_RE.match(line):
         return True
     # "Martine Roussel | France | 3 commentaires": pipes between short fields.
@@ -394,12 +397,11 @@ def _single_article(blocks: list[Block], *, ends_file: bool) -> RawItem | None:
         title = header[title_index]
         before = header[:title_index]
         after = header[title_index + 1 :]
-        if before:
+        # Above the title: a kicker and a rubric or two ("Hauts-de-France" over "Pays de
+        # Saint-Omer (62)"); more lines than that are the site's menus, kicker-looking or not.
+        if before and len(before) <= 3:
             kicker = before[-1]
-            # Above the kicker: the site's menus, unless the page has no more than a rubric
-            # or two there ("Hauts-de-France" over "Pays de Saint-Omer (62)").
-            if len(before) <= 3:
-                extras.extend(before[:-1])
+            extras.extend(before[:-1])
         if after:
             if not kicker and _word_count(after[0]) <= 6:
                 kicker = after[0]
