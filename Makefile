@@ -14,7 +14,7 @@ PORT ?= 8000
 BIND ?= $(HOST):$(PORT)
 WORKERS ?= 2
 
-.PHONY: install run serve superuser editor demo-data test lint migrations-check bench-territories bench-import bench-web clean
+.PHONY: install run serve superuser editor demo-data test lint migrations-check bench-territories bench-import bench-web bench-http clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,11 @@ bench-import: install
 
 bench-web: install
 	$(BIN)/python bench/bench_web.py
+
+# Readers under load (PostgreSQL): gunicorn and wrk on 50,000 articles, hot and cold pages
+# against a no-database ceiling (bench/bench_http.py; BENCH_SECONDS shortens each run).
+bench-http: install
+	$(BIN)/python bench/bench_http.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache
