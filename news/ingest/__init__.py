@@ -21,7 +21,14 @@ from news.ingest.dates import choose_date, reference_year
 from news.ingest.labels import LabelMention, find_labels, label_key
 from news.ingest.lexicon import TOPIC_TAGS
 from news.ingest.ner import Recognizer, load_recognizer
-from news.ingest.places import Gazetteer, PlaceFinder, PlaceMatch, PlaceRecord, merge_context
+from news.ingest.places import (
+    Gazetteer,
+    PlaceFinder,
+    PlaceMatch,
+    PlaceRecord,
+    calibrated,
+    merge_context,
+)
 from news.ingest.spans import SpanIndex
 from news.ingest.structure import RawItem, segment
 from news.ingest.text import UnreadableInput, decode_bytes, normalize_text
@@ -137,6 +144,8 @@ def parse_document(
         places, _context, place_spans = finder.find(
             entity_text, page_context=page_context, defined=defined
         )
+        heading = f"{item.kicker}\n{item.title}"
+        places = [calibrated(p, heading=heading, lead=item.lead) for p in places]
         header = "\n".join([*item.date_lines, *item.header_lines])
         date, _mentions = choose_date(
             header,

@@ -15,6 +15,7 @@ from news.evaluation import (
     regressions,
 )
 from news.ingest import ParsedItem
+from territories.models import Territory
 
 
 def expected(title, territories=()):
@@ -78,13 +79,11 @@ def test_regressions_name_the_scores_that_fell():
     ]
 
 
-def test_every_annotation_loads_and_names_real_territories(django_db_blocker):
-    from territories.models import Territory
-
+@pytest.mark.django_db
+def test_every_annotation_loads_and_names_real_territories():
     pages = load_pages()
     assert len(pages) >= 30
-    with django_db_blocker.unblock():
-        known = {f"{k}:{c}" for k, c in Territory.objects.values_list("kind", "code")}
+    known = {f"{k}:{c}" for k, c in Territory.objects.values_list("kind", "code")}
     for page in pages:
         for article in page.articles:
             unknown = (article.territories | article.territories_optional) - known
