@@ -7,6 +7,7 @@ import datetime
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from news import selectors
+from news.models import TaggedArticle
 from news.pagination import latest
 from news.seo import absolute_url
 from territories.models import Organisation, Territory
@@ -48,7 +50,10 @@ class LatestArticlesFeed(Feed):
 
     def items(self, obj=None):
         articles = self.articles(obj).defer("source_text", "body", "search_vector")
-        return latest(articles.prefetch_related("tags"), FEED_SIZE)
+        # Through the tagged items rather than taggit's manager, whose prefetch builds a
+        # queryset per article (two thirds of the feed's time).
+        tagged = Prefetch("tagged_items", queryset=TaggedArticle.objects.select_related("tag"))
+        return latest(articles.prefetch_related(tagged), FEED_SIZE)
 
     def item_title(self, item):
         return item.title
@@ -72,7 +77,7 @@ class LatestArticlesFeed(Feed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        return [tagged.tag.name for tagged in item.tagged_items.all()]
 
     def item_author_name(self, item):
         return item.publisher or None
