@@ -60,7 +60,9 @@ _PERSON = rf"(?P<name>{_FIRST_NAME}(?:\s+{_LAST_NAME}){{1,2}})"
 _ROLE = "(?i:" + "|".join(re.escape(r) for r in sorted(PERSON_ROLES, key=len, reverse=True)) + ")"
 _NAME_THEN_ROLE_RE = re.compile(
     rf"(?<!\w){_PERSON},[ \t]+(?:(?i:le|la|l['’]|son|sa|notre)\s+)?"
-    rf"(?P<role>{_ROLE}\b(?:(?!\bet\s+[{_UPPER}])[^,.;:«»()\n])*)"
+    # The role runs to the punctuation, or to "et" and the next person ("… de la MEL,
+    # Arnaud Hottin, …" / "et Arnaud Hottin"): "Moselle et Madon" stays in it.
+    rf"(?P<role>{_ROLE}\b(?:(?!\bet\s+(?:M\.|Mme|{_FIRST_NAME}\s+[{_UPPER}]))[^,.;:«»()\n])*)"
 )
 _ROLE_THEN_NAME_RE = re.compile(
     rf"(?:\b(?:son|sa|leur|le|la|l['’]|notre)\s+)(?P<role>{_ROLE}\b[^,.;:«»()\n]{{0,80}}?),"

@@ -22,6 +22,30 @@ def test_people_are_found_with_their_role():
     assert "Le Maire" not in people
 
 
+def test_a_role_keeps_an_intercommunality_named_with_et():
+    text = (
+        "Thierry Colin, vice-président de la communauté de communes Moselle et Madon, a parlé "
+        "après Claire Vasseur, directrice de la CCI et Paul Morel, gérant."
+    )
+    people = {p.name: p.role for p in ActorFinder().people(text)}
+    assert people["Thierry Colin"] == "vice-président de la communauté de communes Moselle et Madon"
+    assert people["Claire Vasseur"] == "directrice de la CCI"
+
+
+def test_nationality_words_and_pairs_are_not_part_of_a_name():
+    found = names(
+        find(
+            "Les sociétés comme l'Américain Boeing ont choisi l'ADEME et Bpifrance pour partenaires."
+        )
+    )
+    assert "Américain Boeing" not in found
+    assert {"ADEME", "Bpifrance"} <= set(found)
+
+
+def test_a_person_with_a_known_first_name_is_no_organisation():
+    assert "Nadège Rouxel" not in names(find("Le projet a été présenté par Nadège Rouxel hier."))
+
+
 def find(text, known=None):
     return ActorFinder(known).organisations(text, place_spans=[], person_names=set())
 
