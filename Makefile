@@ -14,7 +14,7 @@ PORT ?= 8000
 BIND ?= $(HOST):$(PORT)
 WORKERS ?= 2
 
-.PHONY: install run serve superuser editor demo-data test lint migrations-check bench-territories bench-import bench-web bench-http clean
+.PHONY: install run serve superuser editor demo-data test lint migrations-check bench-territories bench-import bench-web bench-http eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,12 @@ lint: install
 
 migrations-check: install
 	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+# The importer's scores on the team's annotated pages (tests/news/ingest/eval/).
+eval: install
+	@DEBUG=1 $(MANAGE) migrate --noinput -v0
+	@DEBUG=1 $(MANAGE) loadterritories -v0
+	DEBUG=1 $(MANAGE) evaluateimporter $(EVAL_ARGS)
 
 bench-territories: install
 	$(BIN)/python bench/bench_territories.py

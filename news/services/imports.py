@@ -35,6 +35,7 @@ from news.ingest import (
     UnreadableInput,
     decode_bytes,
     label_key,
+    load_recognizer,
     normalize_text,
     parse_document,
 )
@@ -57,6 +58,7 @@ from news.models import (
 )
 from news.services.lengths import article_fields_fit
 from news.services.tags import tag_get_or_create
+from news.versioning import content_changed
 from territories.models import (
     AliasKind,
     IndustryLabel,
@@ -322,6 +324,9 @@ def default_triggered_by() -> str:
 # -- resolution context, built once per batch ------------------------------------------------
 
 
+_NOT_LOADED = object()
+
+
 class Resolver:
     """What the database already knows, loaded once per batch and kept current as it writes.
 
@@ -330,6 +335,7 @@ class Resolver:
 
     def __init__(self):
         self._gazetteer: Gazetteer | None = None
+        self._recognizer = _NOT_LOADED  # the model is loaded on the first text to parse
         self.region_of: dict[int, str | None] = {}
         self.region_ids: dict[str, int] = {}
         self._imported_files: set[str] | None = None
@@ -402,12 +408,17 @@ class Resolver:
             }
         return self._gazetteer
 
-    def parse(self, text: str):
+    def parse(self, text: str, *, known: bool = True):
+        """Parse with this batch's gazetteer; ``known=False`` ignores the organisations already
+        in the database (the evaluation must not depend on what was imported before)."""
+        if self._recognizer is _NOT_LOADED:
+            self._recognizer = load_recognizer()
         return parse_document(
             text,
             gazetteer=self.gazetteer,
-            known_organisations=self.organisations,
-            known_acronyms=self.acronyms,
+            known_organisations=self.organisations if known else None,
+            known_acronyms=self.acronyms if known else None,
+            recognizer=self._recognizer,
         )
 
 
@@ -826,6 +837,8 @@ def file_import(
                 transaction.set_rollback(True)
             else:
                 _result_record(run=run, report=report, file_hash=file_hash)
+                # The public caches get a new version when this file's transaction commits.
+                content_changed()
     except Exception as error:  # noqa: BLE001 - any failure of one file must not stop the batch
         resolver.refresh()
         return done(FileOutcome.FAILED, f"erreur à l'écriture : {error}", file_hash)

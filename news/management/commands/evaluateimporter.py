@@ -16,6 +16,7 @@ from territories.services import reference_is_loaded
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # the pure parser only: the site's checks do not concern it
     help = (
         "Mesure l'importeur sur les pages annotées de l'équipe (tests/news/ingest/eval/) : "
         "nombre d'articles, titres, dates, territoires, organisations, personnes, lignes de site."
