@@ -204,6 +204,7 @@ class LinkMethod(models.TextChoices):
     CONTEXT = "context", _("Homonyme résolu par le contexte")
     FUZZY = "fuzzy", _("Rapprochement approché")
     PATTERN = "pattern", _("Motif du texte")
+    NER = "ner", _("Reconnaissance d'entités (modèle)")
     LABEL = "label", _("Annonce de labellisation")
     EDITOR = "editor", _("Éditeur")
 

@@ -628,7 +628,9 @@ def article_links_sync(
     organisations = {}
     for mention in item.organisations:
         organisation = organisation_resolve(mention=mention, resolver=resolver)
-        method = LinkMethod.NAME if mention.rule == "known" else LinkMethod.PATTERN
+        method = {"known": LinkMethod.NAME, "ner": LinkMethod.NER}.get(
+            mention.rule, LinkMethod.PATTERN
+        )
         organisations[organisation.pk] = suggestion(
             method, mention.confidence, mention.matched_text
         )
@@ -641,7 +643,11 @@ def article_links_sync(
     sync(ArticleIndustryLabel, "label", labels, IndustryLabel)
     people = {
         _person(name=mention.name, resolver=resolver): {
-            **suggestion(LinkMethod.PATTERN, 0.7, mention.matched_text),
+            **suggestion(
+                LinkMethod.NER if mention.rule == "ner" else LinkMethod.PATTERN,
+                mention.confidence,
+                mention.matched_text,
+            ),
             "role": mention.role[:300],
         }
         for mention in item.people
