@@ -716,9 +716,10 @@ def test_over_long_fields_are_cut_and_their_rest_opens_the_body():
     assert short == ArticleFields("Titre", "Nord", "Chapô.", "Corps.", [])
 
 
-def test_a_one_megabyte_lead_is_cut_and_flagged_nothing_lost(batch):
-    lead = " ".join(f"La production{n} augmente à Arques." for n in range(30_000))
-    assert len(lead) > 1_000_000
+def test_an_absurdly_long_lead_is_cut_and_flagged_nothing_lost(batch):
+    # A hundred kilobytes: the parser's time grows with it, the cut does not.
+    lead = " ".join(f"La production{n} augmente à Arques." for n in range(3_000))
+    assert len(lead) > 100_000
     write(batch, "enorme.txt", f"Une usine ouvre à Arques\n\n{lead}".encode())
     report = batch_import(paths=[batch])
     assert outcomes(report)["enorme.txt"][0] == FileOutcome.IMPORTED
@@ -727,7 +728,7 @@ def test_a_one_megabyte_lead_is_cut_and_flagged_nothing_lost(batch):
     assert article.lead.endswith("…")
     assert f"{article.lead[:-1]} {article.body[1:]}".startswith(lead)
     assert article.needs_review
-    assert "Chapô trop long (1 " in article.review_notes
+    assert f"Chapô trop long ({len(lead):,} caractères)".replace(",", " ") in article.review_notes
     assert "la suite ouvre le corps" in article.review_notes
 
 
