@@ -29,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import (
@@ -217,8 +218,17 @@ class Fragments:
 
 fragments = Fragments()
 
+# Layout parts (``{% frozen %}``), by name, language and the values they vary on: they depend
+# on the templates and the settings only, which change with a new process, not within one.
+layout_fragments: dict[tuple, str] = {}
 
-def clear_local() -> None:
-    """Forget what this process keeps per version (tests; the shared cache is not touched)."""
+
+def clear_local(**kwargs) -> None:
+    """Forget what this process keeps per version and the layout parts (tests, a changed
+    setting); the shared cache is not touched."""
     _per_version.clear()
     fragments.clear()
+    layout_fragments.clear()
+
+
+setting_changed.connect(clear_local, dispatch_uid="news_caching_clear_local")

@@ -115,6 +115,24 @@ def _search_widget(placeholder, suggest_url=None):
     return forms.TextInput(attrs=attrs)
 
 
+class SharedChoiceField(django_filters.fields.ChoiceField):
+    """A choice field whose copies share its choices rather than each copying them.
+
+    Every form deep-copies its fields, and a choice field its choices: the hundred
+    départements were copied twice per page. They are only ever read (the content version's
+    régions, départements and labels), so sharing them is safe.
+    """
+
+    def __deepcopy__(self, memo):
+        result = forms.Field.__deepcopy__(self, memo)
+        result._choices = self._choices
+        return result
+
+
+class SharedChoiceFilter(django_filters.ChoiceFilter):
+    field_class = SharedChoiceField
+
+
 def load_choices() -> dict:
     """Régions, départements and labels for the selects of ``ArticleFilter``: two queries.
 
@@ -162,13 +180,13 @@ class ArticleFilter(django_filters.FilterSet):
             attrs={"type": "search", "placeholder": _("réindustrialisation, hydrogène…")}
         ),
     )
-    region = django_filters.ChoiceFilter(
+    region = SharedChoiceFilter(
         label=_("Région"),
         method="filter_place",
         empty_label=_("Toutes les régions"),
         widget=QuickSelect,
     )
-    departement = django_filters.ChoiceFilter(
+    departement = SharedChoiceFilter(
         label=_("Département"),
         method="filter_place",
         empty_label=_("Tous les départements"),
@@ -195,7 +213,7 @@ class ArticleFilter(django_filters.FilterSet):
             reverse_lazy("territories:organisation-suggestions"),
         ),
     )
-    label = django_filters.ChoiceFilter(
+    label = SharedChoiceFilter(
         label=_("Territoire d'industrie"),
         method="filter_label",
         empty_label=_("Tous les territoires d'industrie"),
@@ -220,7 +238,7 @@ class ArticleFilter(django_filters.FilterSet):
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    tri = django_filters.ChoiceFilter(
+    tri = SharedChoiceFilter(
         label=_("Trier"),
         choices=SortOrder.choices,
         method="filter_keep",

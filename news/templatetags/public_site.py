@@ -8,7 +8,7 @@ from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from news.caching import fragments
+from news.caching import fragments, layout_fragments
 from news.selectors import card_territories
 from news.seo import absolute_url as _absolute_url
 from news.seo import json_ld_script
@@ -107,3 +107,37 @@ def filter_fields(context, filterset):
         html = "".join(template.render({"field": field}) for field in form)
         fragments.set(version, key, html)
     return mark_safe(html)
+
+
+class FrozenNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
+
+    def render(self, context):
+        key = (
+            self.name.resolve(context),
+            get_language(),
+            *(str(value.resolve(context)) for value in self.vary_on),
+        )
+        html = layout_fragments.get(key)
+        if html is None:
+            html = layout_fragments[key] = self.nodelist.render(context)
+        return html
+
+
+@register.tag
+def frozen(parser, token):
+    """``{% frozen "name" value… %}…{% endfrozen %}``: rendered once per process and values.
+
+    For markup that only depends on the templates, the settings and the given values — the
+    layout's header (the current section), footer and links — which every page repeated:
+    a dozen ``{% url %}`` and some twenty translations, more than a small page's content.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% frozen %} needs a name.")
+    nodelist = parser.parse(("endfrozen",))
+    parser.delete_first_token()
+    return FrozenNode(
+        nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(b) for b in bits[2:]]
+    )

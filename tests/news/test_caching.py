@@ -374,3 +374,15 @@ def test_a_region_count_is_read_once_per_version(client, places, django_assert_n
         response = client.get(f"{url}&autre=1")
     assert response.context["result_count"] == 3
     assert not any("COUNT(" in query["sql"] for query in captured.captured_queries)
+
+
+def test_the_layout_rendered_once_per_section_still_marks_the_current_one(client, places):
+    article = make_article(territories=[places.commune])
+    articles_link = f'<a href="{LIST}" aria-current="page">'
+    territories_link = f'<a href="{reverse("territories:territory-list")}" aria-current="page">'
+    for _ in range(2):
+        assert articles_link in client.get(article.get_absolute_url()).content.decode()
+        territory_page = client.get(places.commune.get_absolute_url()).content.decode()
+        assert territories_link in territory_page
+        assert articles_link not in territory_page
+        assert "aria-current" not in client.get(HOME).content.decode()
