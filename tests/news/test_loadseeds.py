@@ -2,6 +2,11 @@
 
 import datetime
 import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -267,3 +272,57 @@ def test_published_status_is_kept_on_reimport(seeded):
     Article.objects.update(status=ArticleStatus.PUBLISHED)
     call_command("loadseeds", str(SEEDS), verbosity=0)
     assert Article.objects.drafts().count() == 0
+
+
+def test_entries_it_cannot_read_are_named_in_the_output_the_json_and_the_run(tmp_path, capsys):
+    shutil.copy(SEEDS / "004_707a132c0bc4c6f8.txt", tmp_path / "a_good.TXT")
+    (tmp_path / "b_dangling.txt").symlink_to(tmp_path / "gone.txt")
+    os.mkfifo(tmp_path / "c_fifo.txt")
+    gone = tmp_path / "gone.txt"
+    reasons = {
+        "b_dangling.txt": f"lien symbolique cassé : sa cible « {gone} » n'existe pas",
+        "c_fifo.txt": "tube nommé (FIFO), pas un fichier ordinaire : non lu",
+    }
+    with pytest.raises(SystemExit):
+        call_command("loadseeds", str(tmp_path))
+    out = capsys.readouterr().out
+    for name, reason in reasons.items():
+        assert f"ÉCHEC     {tmp_path / name} — {reason}" in out
+    assert f"importé   {tmp_path / 'a_good.TXT'}" in out
+    run = ImportRun.objects.latest()
+    assert {Path(f.path).name: f.reason for f in run.files.filter(outcome="failed")} == reasons
+
+    with pytest.raises(SystemExit):
+        call_command("loadseeds", str(tmp_path), "--json")
+    report = json.loads(capsys.readouterr().out)
+    failed = {
+        Path(f["path"]).name: f["reason"] for f in report["files"] if f["outcome"] == "failed"
+    }
+    assert failed == reasons
+
+
+def review_figure(out: str) -> int:
+    (line,) = [line for line in out.splitlines() if "Articles à vérifier dans ces fichiers" in line]
+    return int(line.split()[-1])
+
+
+def test_articles_to_review_on_a_rerun_are_still_counted(capsys):
+    call_command("loadseeds", str(SEEDS))
+    first = review_figure(capsys.readouterr().out)
+    call_command("loadseeds", str(SEEDS))
+    out = capsys.readouterr().out
+    assert "Articles inchangés" in out
+    to_review = Article.objects.filter(needs_review=True).count()
+    assert to_review > 0
+    assert first == review_figure(out) == to_review
+
+
+def test_a_run_left_running_by_a_dead_process_is_reported_interrupted(capsys):
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    stale = ImportRun.objects.create(host=socket.gethostname(), pid=process.pid)
+    call_command("loadseeds", str(SEEDS / "004_707a132c0bc4c6f8.txt"))
+    out = capsys.readouterr().out
+    assert f"Import n° {stale.pk} interrompu — " in out
+    stale.refresh_from_db()
+    assert stale.status == ImportRunStatus.INTERRUPTED
