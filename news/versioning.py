@@ -10,7 +10,9 @@ on the next request; timeouts only free the memory of old versions.
 The token is read from the database, the shared truth of every process and server (a cache in
 process memory could not tell the other workers), at the start of a public request and before
 the content: a page stored under the token read first may hold content newer than its token
-(harmless: the next request reads the new token) but never older.
+(harmless: the next request reads the new token) but never older. It is prefixed with the
+release, a digest of the code and templates, so that a deployment never serves what the
+previous code rendered (a Redis cache outlives the processes).
 
 Why after the commit rather than in the same transaction: readers would otherwise cache the old
 content under the new token while the transaction is open, and every import would hold the
@@ -20,9 +22,13 @@ row's lock for the whole file, serialising concurrent imports on it.
 from __future__ import annotations
 
 import datetime
+import functools
+import hashlib
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -32,13 +38,26 @@ from news.models import ContentVersion
 
 @dataclass(frozen=True)
 class Version:
-    token: str
+    token: str  # the release and the database row's token: what caches are keyed by
     changed_at: datetime.datetime | None
 
 
-# Before the first change (the row does not exist yet).
-INITIAL = Version("initial", None)
 _REQUEST_ATTRIBUTE = "_content_version"
+_RELEASE_FOLDERS = ("config", "news", "territories", "templates", "locale")
+_RELEASE_SUFFIXES = frozenset({".py", ".html", ".txt", ".xml", ".mo"})
+
+
+@functools.cache
+def release() -> str:
+    """A digest of the code and templates that render the pages (about 600 kB, read once)."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.blake2b(digest_size=6)
+    for folder in _RELEASE_FOLDERS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in _RELEASE_SUFFIXES and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def current_version(request=None) -> Version:
@@ -52,7 +71,9 @@ def current_version(request=None) -> Version:
         .values_list("token", "changed_at")
         .first()
     )
-    version = Version(*row) if row else INITIAL
+    # Before the first change the row does not exist yet.
+    token, changed_at = row if row else ("initial", None)
+    version = Version(f"{release()}-{token}", changed_at)
     if request is not None:
         setattr(request, _REQUEST_ATTRIBUTE, version)
     return version

@@ -221,7 +221,22 @@ def test_the_version_is_read_once_per_request(rf):
     first = current_version(request)
     ContentVersion.objects.update_or_create(pk=ContentVersion.SINGLETON, defaults={"token": "x"})
     assert current_version(request) == first
-    assert current_version().token == "x"
+    assert current_version().token == f"{versioning.release()}-x"
+
+
+def test_the_release_changes_with_the_templates(settings, tmp_path):
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>un</p>")
+    settings.BASE_DIR = tmp_path
+    versioning.release.cache_clear()
+    try:
+        first = versioning.release()
+        page.write_text("<p>deux</p>")
+        versioning.release.cache_clear()
+        assert versioning.release() != first
+    finally:
+        versioning.release.cache_clear()
 
 
 # Conditional GET --------------------------------------------------------------------------
