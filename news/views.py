@@ -92,8 +92,10 @@ class ArticleListView(PublicPageMixin, FilterView):
                 version,
                 lambda: list(queryset.values_list("pk", flat=True)),
             )
+            # The rows by primary key only: the template needs no rank.
+            rows = self.get_queryset().order_by()
             return OrderedIdsPaginator(
-                queryset, *args, ids=ids, rows=lambda page: queryset.filter(pk__in=page), **kwargs
+                queryset, *args, ids=ids, rows=lambda page: rows.filter(pk__in=page), **kwargs
             )
         return super().get_paginator(queryset, *args, **kwargs)
 
