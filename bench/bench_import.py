@@ -83,7 +83,80 @@ def main():
             f"{second_time:.2f} s -> {FILES / second_time:.0f} files/s (target >= 1000 files/s)",
         ]
         sys.stdout.write("\n".join(lines) + "\n")
+        large_files(communes)
+
+
+# -- one large scraped dump ------------------------------------------------------------------
+
+LARGE_SIZES = [("100 kB", 100_000), ("1 MB", 1_000_000), ("5 MB", 5_000_000)]
+
+
+def large_page(size: int, communes: list[str]) -> str:
+    """One page of ``size`` characters: the seeds' paragraphs in another order, each made
+    unique (another commune, an edition number), as a scraper's dump of a whole site."""
+    rng = random.Random(size)
+    paragraphs = [
+        line
+        for path in sorted((ROOT / "seeds").glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").split("\n")
+        if len(line) > 150
+    ]
+    out, total, index = ["Compilation d'articles sur l'industrie dans les territoires", ""], 0, 0
+    while total < size:
+        paragraph = rng.choice(paragraphs).replace("Béthune", rng.choice(communes))
+        paragraph = f"{paragraph} Édition {index}."
+        out += [paragraph, ""]
+        total += len(paragraph) + 2
+        index += 1
+    return "\n".join(out)
+
+
+def _parse_in_child(path: str) -> None:
+    """Parse one file with the batch's gazetteer and model; print seconds and peak memory."""
+    import resource
+
+    from news.ingest import normalize_text
+    from news.services.imports import Resolver
+    from territories.services import reference_load
+
+    reference_load()
+    resolver = Resolver()
+    resolver.parse("Une usine à Lens.")  # gazetteer and model loaded before the clock starts
+    text = normalize_text(Path(path).read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    document = resolver.parse(text)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sys.stdout.write(f"{seconds:.2f} {peak:.0f} {len(document.items)}\n")
+
+
+def large_files(communes: list[str]) -> None:
+    """Parsing time and peak memory of one file of each size, each in a fresh process (the
+    peak memory includes the gazetteer and the model, about 250 MB before any text)."""
+    import subprocess
+
+    sys.stdout.write("one large file (parse only, fresh process each; targets: 5 MB < 30 s, ")
+    sys.stdout.write("< 500 MB):\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, size in LARGE_SIZES:
+            path = Path(tmp) / f"large_{size}.txt"
+            path.write_text(large_page(size, communes), encoding="utf-8")
+            result = subprocess.run(
+                [sys.executable, __file__, "--parse", str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=os.environ,
+            )
+            seconds, peak, items = result.stdout.split()[-3:]
+            sys.stdout.write(
+                f"  {label:>6}: {float(seconds):6.2f} s, peak {peak} MB, {items} article(s)\n"
+            )
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--parse":
+        with bench_database():
+            _parse_in_child(sys.argv[2])
+    else:
+        main()

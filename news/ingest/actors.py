@@ -10,7 +10,9 @@ People are kept only when the text gives them a role ("Olivier Gacquerre, prési
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from news.ingest.lexicon import (
     AMBIGUOUS_COMMUNE_WORDS,
@@ -490,6 +492,29 @@ _COLLECTIVITY_WORDS = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class _Words:
+    lower: frozenset[str]  # words written in lower case somewhere in the text
+    inner_capitalised: Counter  # capitalised words inside sentences, with their count
+
+
+_WORD_RE = re.compile(r"(?<![\w'’-])[^\W\d_][\w-]*")
+
+
+@lru_cache(maxsize=8)
+def _words_of(text: str) -> _Words:
+    """The text's words, read once: every lookup of a word is then O(1), whatever the size of
+    the page (a regular expression per candidate over a 5 MB dump made parsing quadratic)."""
+    lower, inner = set(), Counter()
+    for match in _WORD_RE.finditer(text):
+        word = match.group()
+        if word[:1].islower():
+            lower.add(word)
+        elif not ActorFinder._sentence_initial(text, match.start()):
+            inner[word] += 1
+    return _Words(frozenset(lower), inner)
+
+
 _SITE_NOUNS = frozenset({"zone", "parc", "site", "quartier", "secteur", "rue", "avenue", "place"})
 _CARDINAL_WORDS = frozenset({"nord", "sud", "est", "ouest", "centre"})
 
@@ -505,7 +530,7 @@ def _ordinary_word(text: str, name: str) -> bool:
         return True
     if folded in {"je", "tu", "nous", "vous", "ils", "elles", "on"}:
         return True
-    return bool(re.search(rf"(?<![\w'’-]){re.escape(word.lower())}(?![\w-])", text))
+    return word.lower() in _words_of(text).lower
 
 
 def _brand(text: str, entity: Entity, name: str, person_names: set[str]) -> bool:
@@ -534,12 +559,7 @@ def _brand(text: str, entity: Entity, name: str, person_names: set[str]) -> bool
     if len(before) >= 2 and before[-2] in COMPANY_CUES and before[-1] in {"de", "d", "du"}:
         return True
     # Named twice inside sentences: a heading or a sentence's first word proves nothing.
-    inside = [
-        m
-        for m in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)
-        if not ActorFinder._sentence_initial(text, m.start())
-    ]
-    return len(inside) >= 2
+    return _words_of(text).inner_capitalised[word] >= 2
 
 
 def model_organisations(

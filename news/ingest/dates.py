@@ -62,13 +62,24 @@ class DateChoice:
     note: str = ""
 
 
+def _simplify_char(char: str) -> str:
+    base = unicodedata.normalize("NFD", char)[0]
+    return " " if base in "'’`" else base
+
+
+# Lower-case Latin letters with their accents, and apostrophes, mapped one to one.
+_SIMPLIFY = str.maketrans(
+    {chr(code): _simplify_char(chr(code)) for code in range(0xC0, 0x250)}
+    | {"'": " ", "’": " ", "`": " "}
+)
+
+
 def _simplify(text: str) -> str:
     """Lower-case, accent-free, apostrophes as spaces, same length as ``text``."""
-    out = []
-    for char in text.lower():
-        base = unicodedata.normalize("NFD", char)[0]
-        out.append(" " if base in "'’`" else base)
-    return "".join(out)
+    simple = text.lower().translate(_SIMPLIFY)
+    if len(simple) != len(text):  # a character whose lower case is longer ("İ"): one by one
+        simple = "".join(_simplify_char(c.lower()[:1] or c) for c in text)
+    return simple
 
 
 def _valid(year: int, month: int, day: int | None) -> bool:

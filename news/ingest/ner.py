@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,6 +43,33 @@ def normalize_for_model(text: str) -> str:
     return text.replace("’", "'").replace("ʼ", "'")
 
 
+# A sentence, or a line without final punctuation (headings, captions).
+_SENTENCE_RE = re.compile(r"[^\n]+?(?:[.!?…](?=\s)|$)", re.M)
+# A capital inside the sentence, after a word: "… a choisi Safran", "… de la CCI Artois".
+_INNER_CAPITAL_RE = re.compile(r"[\w,;:’'»)]\s+[«\"“(]?[A-ZÀ-Ý]")
+_OPENING_WORD_RE = re.compile(r"^\W*([A-ZÀ-Ý][\w’'-]*)")
+
+
+def _may_name(sentence: str) -> bool:
+    """Whether a sentence can hold a name the model should read: a capitalised word inside
+    it, or an opening word that is not an ordinary one ("Safran a annoncé…", not "Le site…").
+    The model then reads about half of a page, for the same entities."""
+    if _INNER_CAPITAL_RE.search(sentence):
+        return True
+    opening = _OPENING_WORD_RE.match(sentence)
+    return bool(opening) and opening.group(1).lower() not in _ORDINARY_OPENINGS
+
+
+_ORDINARY_OPENINGS = frozenset(
+    """
+    le la les l un une des du de d ce cet cette ces il elle ils elles on nous vous en dans pour
+    par avec sans sur sous depuis après avant mais et ou donc or ni car ainsi enfin ensuite
+    selon comme quand lorsque si tout tous toute toutes chaque plusieurs certains certaines
+    au aux à y c qu que qui dont son sa ses leur leurs notre nos votre vos cela ceci ici là
+    """.split()
+)
+
+
 @lru_cache(maxsize=1)
 def _model():
     import spacy
@@ -65,12 +93,11 @@ def load_recognizer() -> Recognizer | None:
         # Line by line: a scraped page runs menus, headings and captions together with no
         # punctuation, and the model would read "Julien Kremer\nPublié" as one name.
         text = text[:MAX_CHARACTERS]
-        lines, offsets, offset = [], [], 0
-        for line in text.split("\n"):
-            if line.strip():
-                lines.append(normalize_for_model(line))
-                offsets.append(offset)
-            offset += len(line) + 1
+        lines, offsets = [], []
+        for match in _SENTENCE_RE.finditer(text):
+            if _may_name(match.group()):
+                lines.append(normalize_for_model(match.group()))
+                offsets.append(match.start())
         entities = []
         for doc, start in zip(nlp.pipe(lines, batch_size=64), offsets, strict=True):
             for ent in doc.ents:

@@ -23,6 +23,7 @@ from territories.naming import ABBREVIATIONS, STOPWORDS, _singular, fold, name_k
 
 MAX_NAME_TOKENS = 12
 BIG_COMMUNE = 20000
+CHUNK = 50_000  # characters of text tokenised at once
 
 KIND_RANK = {"region": 0, "departement": 1, "epci": 2, "groupement": 3, "commune": 4}
 
@@ -59,6 +60,7 @@ class Gazetteer:
 
     def __init__(self, places: Iterable[PlaceRecord], aliases: Iterable[tuple[int, str, str, str]]):
         self.places = {place.id: place for place in places}
+        self._first_words: frozenset[str] | None = None
         self.by_key: dict[str, list[NameEntry]] = defaultdict(list)
         self.acronyms: dict[str, list[NameEntry]] = defaultdict(list)
         for place in self.places.values():
@@ -75,11 +77,18 @@ class Gazetteer:
             else:
                 self.by_key[key].append(entry)
 
+    @property
+    def first_words(self) -> frozenset[str]:
+        """The first word of every name's key: a word that is none opens no name."""
+        if self._first_words is None:
+            self._first_words = frozenset(key.split(" ", 1)[0] for key in self.by_key)
+        return self._first_words
+
     def lookup(self, key: str) -> list[NameEntry]:
         return self.by_key.get(key, [])
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     text: str
     start: int
@@ -103,9 +112,10 @@ _DEPARTEMENT_CODE_RE = re.compile(r"\((\d{2}|2A|2B|97\d)\)")
 _ACRONYM_DEF_RE = re.compile(r"\s*\(([A-Z][A-Za-z0-9]{1,9})\)")
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """The words of ``text[start:end]``, with their offsets in ``text``."""
     tokens = []
-    for match in _WORD_RE.finditer(text):
+    for match in _WORD_RE.finditer(text, start, len(text) if end is None else end):
         folded = fold(match.group())
         folded = ABBREVIATIONS.get(folded, folded)
         key = "" if folded in STOPWORDS else _singular(folded)
@@ -152,7 +162,21 @@ class PlaceFinder:
 
     # -- candidates -------------------------------------------------------------------------
     def _candidates(self, text: str, defined: dict[str, list[NameEntry]]) -> list[_Candidate]:
-        tokens = tokenize(text)
+        """Candidates of a text, read in chunks of whole paragraphs (a name never spans two):
+        the words of a multi-megabyte dump are never all in memory at once."""
+        candidates: list[_Candidate] = []
+        start = 0
+        while start < len(text):
+            end = len(text) if len(text) - start <= CHUNK else text.find("\n", start + CHUNK)
+            end = len(text) if end < 0 else end
+            candidates.extend(self._chunk_candidates(text, start, end, defined))
+            start = end
+        return candidates
+
+    def _chunk_candidates(
+        self, text: str, start: int, end: int, defined: dict[str, list[NameEntry]]
+    ) -> list[_Candidate]:
+        tokens = tokenize(text, start, end)
         content = [t for t in tokens if t.key]
         # reach[k]: how many words from content[k] on may belong to one name — a name never
         # spans a sentence or a parenthesis.
@@ -166,11 +190,13 @@ class PlaceFinder:
             if joinable[k]:
                 reach[k] = reach[k + 1] + 1
         candidates: list[_Candidate] = []
+        first_words = self.gazetteer.first_words
         i = 0
         while i < len(content):
             found = None
-            # Longest name first.
-            for length in range(min(MAX_NAME_TOKENS, reach[i]), 0, -1):
+            # Longest name first; most words open no name at all.
+            longest = min(MAX_NAME_TOKENS, reach[i]) if content[i].key in first_words else 0
+            for length in range(longest, 0, -1):
                 span = content[i : i + length]
                 key = " ".join(t.key for t in span)
                 entries = self.gazetteer.lookup(key)
