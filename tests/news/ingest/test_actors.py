@@ -35,7 +35,8 @@ def test_a_role_keeps_an_intercommunality_named_with_et():
 def test_nationality_words_and_pairs_are_not_part_of_a_name():
     found = names(
         find(
-            "Les sociétés comme l'Américain Boeing ont choisi l'ADEME et Bpifrance pour partenaires."
+            "Les sociétés comme l'Américain Boeing ont choisi l'ADEME et Bpifrance pour "
+            "partenaires."
         )
     )
     assert "Américain Boeing" not in found
