@@ -562,6 +562,14 @@ def _brand(text: str, entity: Entity, name: str, person_names: set[str]) -> bool
     return _words_of(text).inner_capitalised[word] >= 2
 
 
+def _glued_nationality(rule_key: str, key: str) -> bool:
+    """ "allemand liebherr" for "liebherr": a nationality word the rule kept in the name."""
+    words = rule_key.split()
+    return rule_key.endswith(f" {key}") and all(
+        w in NATIONALITY_WORDS for w in words[: len(words) - len(key.split())]
+    )
+
+
 def model_organisations(
     text: str,
     entities: list[Entity],
@@ -595,7 +603,9 @@ def model_organisations(
             continue
         single = len(name.split()) == 1
         # "Kempf" of "Fromagerie Kempf": a word of an organisation already found.
-        inside = single and any(folded in k.split() for k in result)
+        inside = single and any(
+            folded in k.split() and not _glued_nationality(k, key) for k in result
+        )
         brand = single and not inside and _brand(text, entity, name, person_names)
         if entity.label != "ORG" and not brand:
             continue
@@ -626,7 +636,7 @@ def model_organisations(
         shorter = [
             k
             for k, o in result.items()
-            if k != key and (key.startswith(f"{k} ") or k.endswith(f" {key}"))
+            if k != key and (key.startswith(f"{k} ") or _glued_nationality(k, key))
         ]
         if key in result or any(k.startswith(f"{key} ") for k in result if k not in shorter):
             continue
