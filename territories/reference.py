@@ -80,6 +80,10 @@ def derived_aliases(data: dict) -> list[AliasRow]:
         usual = short_name(name)
         if usual and len(name_key(usual)) >= 4 and name_key(usual) not in place_keys:
             rows.append(AliasRow("epci", code, usual, "usual"))
+        # "GrandAngoulême", "GrandSoissons": the brand the intercommunalité writes in one word.
+        grand = re.match(r"^(?:du |de la |de l')?Grand\s+([A-ZÀ-Ý][\w-]+)$", usual or "")
+        if grand:
+            rows.append(AliasRow("epci", code, f"Grand{grand.group(1)}", "usual"))
         letters = acronym(long_name)
         if len(letters) >= 3:
             rows.append(AliasRow("epci", code, letters, "acronym"))

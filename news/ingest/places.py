@@ -251,8 +251,9 @@ class PlaceFinder:
     def _headline_place(text: str, candidate: _Candidate) -> bool:
         """ "Mer : une usine de batteries…", "Villefontaine – …": a line opened by a place."""
         line_start = text.rfind("\n", 0, candidate.start) + 1
-        if text[line_start : candidate.start].strip(' «"“>•-–—'):
-            return False
+        opening = text[line_start : candidate.start].strip(' «"“>•-–—')
+        if opening not in {"", "Le", "La", "Les", "L'", "L’"}:
+            return False  # "La Couronne : …" opens with the commune's article
         return bool(re.match(r"^\s?[:–—]\s", text[candidate.end : candidate.end + 3]))
 
     def _plausible(self, text: str, candidate: _Candidate) -> tuple[list[NameEntry], float, bool]:
