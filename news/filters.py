@@ -333,6 +333,18 @@ class ArticleFilter(django_filters.FilterSet):
         ]
         return (*values, ("order", self.sort_order))
 
+    @property
+    def region_alone(self):
+        """The région, when it is the only filter in use; else ``None``."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        used = {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if value not in (None, "", [], ()) and name not in self.not_filters
+        }
+        return self.places[used["region"]] if set(used) == {"region"} else None
+
     def _remember_search(self, read_candidates):
         """A search's candidates, read once per content version for the same filters."""
         return cached_per_version(

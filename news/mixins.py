@@ -6,8 +6,9 @@ from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from news.caching import cached_per_version
 from news.pagination import NewestFirstPaginator
-from news.selectors import with_card_data
+from news.selectors import region_article_counts, with_card_data
 from news.seo import absolute_url
 from news.versioning import current_version
 
@@ -24,6 +25,14 @@ class PublicPageMixin:
         context = super().get_context_data(**kwargs)
         context.setdefault("canonical_url", self.get_canonical_url())
         return context
+
+
+NO_ARTICLES = {"total": 0, "dated": 0}
+
+
+def region_counts(request) -> dict[int, dict]:
+    """Every région's article counts (``region_article_counts``), once per content version."""
+    return cached_per_version("region-counts", (), current_version(request), region_article_counts)
 
 
 def paginate(
@@ -58,6 +67,10 @@ class ArticleBlockMixin:
     def get_articles(self):
         raise NotImplementedError
 
+    def get_article_counts(self) -> dict | None:
+        """``{"total": …, "dated": …}`` when already known, else they are counted."""
+        return None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = paginate(
@@ -65,6 +78,7 @@ class ArticleBlockMixin:
             self.request,
             self.articles_per_page,
             paginator_class=NewestFirstPaginator,
+            counts=self.get_article_counts(),
             # The counts are kept for the content version: a région's are costly.
             version=current_version(self.request),
             count_key=(type(self).__name__, self.object.pk),

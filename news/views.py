@@ -11,7 +11,7 @@ from django_filters.views import FilterView
 from news import search
 from news.caching import cached_per_version, fragments, per_version
 from news.filters import ArticleFilter, SortOrder, active_filters
-from news.mixins import PublicPageMixin
+from news.mixins import NO_ARTICLES, PublicPageMixin, region_counts
 from news.pagination import NewestFirstPaginator, OrderedIdsPaginator, latest
 from news.search import article_snippets
 from news.selectors import (
@@ -80,6 +80,9 @@ class ArticleListView(PublicPageMixin, FilterView):
         if self.filterset.sort_order == SortOrder.NEWEST:
             if results is not None:
                 kwargs["counts"] = {"total": results.total, "dated": results.dated}
+            elif (region := self.filterset.region_alone) is not None:
+                # A région alone, the commonest costly list: all régions are counted at once.
+                kwargs["counts"] = region_counts(self.request).get(region.pk, NO_ARTICLES)
             return NewestFirstPaginator(
                 queryset, *args, version=version, count_key=identity, **kwargs
             )

@@ -13,7 +13,7 @@ from django_filters.views import FilterView
 
 from news import selectors as news
 from news.caching import per_version
-from news.mixins import ArticleBlockMixin, PublicPageMixin
+from news.mixins import NO_ARTICLES, ArticleBlockMixin, PublicPageMixin, region_counts
 from news.pagination import OrderedIdsPaginator, latest
 from news.versioning import current_version
 from territories import selectors
@@ -66,6 +66,11 @@ class TerritoryDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
 
     def get_articles(self):
         return news.articles_in_territory(self.object)
+
+    def get_article_counts(self):
+        if self.object.kind != TerritoryKind.REGION:
+            return None
+        return region_counts(self.request).get(self.object.pk, NO_ARTICLES)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -9,17 +9,21 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
 from news import versioning
 from news.caching import public_page
+from news.mixins import NO_ARTICLES
 from news.models import ArticleStatus, ContentVersion
+from news.selectors import articles_in_territory, region_article_counts
 from news.services.curation import (
     article_add_tags,
     article_links_confirm,
@@ -28,6 +32,7 @@ from news.services.curation import (
     link_reject,
 )
 from news.versioning import content_changed, current_version
+from territories.models import Territory, TerritoryKind
 from tests.admin_helpers import changeform_data, login_editor
 from tests.factories import make_article, make_organisation, make_user
 from tests.places import reference_places
@@ -380,15 +385,35 @@ def test_cold_pages_take_a_few_queries_once_the_version_data_is_read(
         assert response.context is not None, url
 
 
-def test_a_region_count_is_read_once_per_version(client, places, django_assert_num_queries):
+def test_the_region_counts_read_at_once_are_those_of_each_region(places):
+    make_article(territories=[places.commune, places.neighbour])  # twice in one région
+    make_article(territories=[places.region], published_on=None)
+    make_article(territories=[places.departement, places.other_region_commune])
+    make_article(territories=[places.cross_epci])
+    make_article(territories=[places.commune], status=ArticleStatus.DRAFT)
+    counts = region_article_counts()
+    for region in Territory.objects.filter(kind=TerritoryKind.REGION):
+        expected = (
+            articles_in_territory(region)
+            .order_by()
+            .aggregate(total=Count("*"), dated=Count("published_on"))
+        )
+        assert counts.get(region.pk, NO_ARTICLES) == expected, region
+    assert counts[places.region.pk] == {"total": 4, "dated": 3}
+
+
+def test_region_counts_are_read_once_per_version_for_every_region(client, places):
     for _ in range(3):
         make_article(territories=[places.commune])
-    url = f"{LIST}?region={places.region.slug}"
-    client.get(url)
-    with django_assert_num_queries(2) as captured:  # the version, the page
-        response = client.get(f"{url}&autre=1")
-    assert response.context["result_count"] == 3
-    assert not any("COUNT(" in query["sql"] for query in captured.captured_queries)
+    make_article(territories=[places.other_region_commune])
+    other_region = places.other_region_commune.region
+    client.get(f"{LIST}?region={places.region.slug}")
+    for url in (f"{LIST}?region={other_region.slug}&autre=1", other_region.get_absolute_url()):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.context["paginator"].count == 1, url
+        counts = [q["sql"] for q in captured.captured_queries if 'AS "total"' in q["sql"]]
+        assert not counts, url
 
 
 def test_the_layout_rendered_once_per_section_still_marks_the_current_one(client, places):
