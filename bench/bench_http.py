@@ -76,6 +76,9 @@ end
 """
 
 
+# The ceiling page's rate when the issue's figures and targets were measured: on a busier
+# machine each req/s target is also shown scaled to this run's ceiling.
+ISSUE_CEILING = 2250
 # The issue's targets: (page, mode, what is compared, threshold).
 TARGETS = [
     ("home", "hot", "ceiling", 0.25),
@@ -343,12 +346,19 @@ def main() -> None:
     for name, mode, measure, threshold in TARGETS:
         result = results[(name, mode)]
         if measure == "ceiling":
-            value, goal = result["rate"] / ceiling["rate"], f"≥ {threshold:.0%} of the ceiling"
-            shown = f"{value:.0%}"
+            share = result["rate"] / ceiling["rate"]
+            verdict = "ok" if share >= threshold else "MISSED"
+            line = f"≥ {threshold:.0%} of the ceiling: {share:.0%} {verdict}"
         else:
-            value, goal, shown = result["rate"], f"≥ {threshold} req/s", f"{result['rate']:.0f}"
-        verdict = "ok" if value >= threshold else "MISSED"
-        print(f"target {name} {mode} {goal}: {shown} {verdict}")  # noqa: T201
+            verdict = "ok" if result["rate"] >= threshold else "MISSED"
+            scaled = threshold * ceiling["rate"] / ISSUE_CEILING
+            scaled_verdict = "ok" if result["rate"] >= scaled else "MISSED"
+            line = (
+                f"≥ {threshold} req/s: {result['rate']:.0f} {verdict}; scaled to this run's "
+                f"ceiling ({ceiling['rate']:.0f} req/s, the issue's {ISSUE_CEILING}): "
+                f"≥ {scaled:.0f} {scaled_verdict}"
+            )
+        print(f"target {name} {mode} {line}")  # noqa: T201
     if errors:
         fail(f"{errors} requests failed.")
 
