@@ -408,6 +408,14 @@ NOT_ORGANISATION_CUES = frozenset(
 # -- the model's entities, filtered -------------------------------------------------------------
 
 _CREDIT_RE = re.compile(r"(?:photo|cr[ée]dit|©|illustration|image)\s*:?\s*$", re.I)
+
+
+def _after_credit(text: str, start: int) -> bool:
+    """Whether the name at ``start`` follows "Photo :", "Crédit", "©" on its line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(_CREDIT_RE.search(text[max(line_start, start - 20) : start]))
+
+
 _MODEL_PERSON_RE = re.compile(rf"^{_FIRST_NAME}(?:\s+{_LAST_NAME}){{1,2}}$")
 _ROLE_WORDS = frozenset(fold(role) for role in PERSON_ROLES) | {"m", "mme", "monsieur", "madame"}
 
@@ -459,8 +467,7 @@ def model_people(
             continue
         if is_place(name_key(name)) or _head_of(key):
             continue
-        line_start = text.rfind("\n", 0, entity.start) + 1
-        if _CREDIT_RE.search(text[max(line_start, entity.start - 20) : entity.start]):
+        if _after_credit(text, entity.start):
             continue  # a photographer's credit is part of the caption, not of the story
         # Without a known first name the small model often calls a company a person.
         if words[0] not in FIRST_NAMES:
@@ -480,8 +487,7 @@ def model_people(
             continue
         if is_place(name_key(name)):
             continue
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        if _CREDIT_RE.search(text[max(line_start, match.start() - 20) : match.start()]):
+        if _after_credit(text, match.start()):
             continue
         found[key] = PersonMention(name, "", name, rule="first-name", confidence=0.7)
     return list(found.values())
