@@ -26,7 +26,16 @@ $(STAMP): pyproject.toml
 .env: | $(STAMP)
 	$(BIN)/python -c "from config.environment import new_env_file_text as t; open('.env', 'x').write(t())"
 
-install: $(STAMP) .env
+# axe-core, injected into pages by the browser tests (package.json). Without npm the browser
+# tests that check accessibility are skipped locally and fail on CI.
+node_modules/.installed-stamp: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: the accessibility checks of the browser tests will not run"; \
+	fi
+
+install: $(STAMP) .env node_modules/.installed-stamp
 
 demo-data: install
 	DEBUG=1 $(MANAGE) migrate --noinput

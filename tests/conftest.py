@@ -17,7 +17,8 @@ def pytest_runtest_teardown(item, nextitem):
     """A transactional test (``live_server``, ``transaction=True``) ends with every table
     flushed, after all its fixtures are torn down: put the reference back for the next tests."""
     result = yield
-    if "transactional_db" in getattr(item, "fixturenames", ()):
+    # After the last test the session's databases are already gone: nothing to put back.
+    if nextitem is not None and "transactional_db" in getattr(item, "fixturenames", ()):
         blocker = item.config.stash[blocking_manager_key]
         with blocker.unblock():
             if not reference_is_loaded():

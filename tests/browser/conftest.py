@@ -18,7 +18,15 @@ from territories.services import reference_is_loaded
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = ROOT / "artifacts" / "screenshots"
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 def _unavailable(reason: str):
@@ -59,6 +67,47 @@ def page(browser):
     page.set_default_timeout(20_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A fresh context the size of a phone (390 × 844 CSS pixels, touch), in French."""
+    context = browser.new_context(locale="fr-FR", **PHONE)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_SCRIPT.exists():
+        _unavailable(f"{AXE_SCRIPT} not found (make install runs npm ci)")
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def axe(axe_source):
+    """``axe(page)`` runs axe-core on the page and returns its critical and serious violations.
+
+    Each violation is a dict ``{"id", "impact", "help", "targets"}``; assert the list is empty
+    and the failure message names every rule and element at fault.
+    """
+
+    def run(page, *, context: str | None = None) -> list[dict]:
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.add_script_tag(content=axe_source)
+        results = page.evaluate(
+            """async (context) => {
+                const r = await axe.run(context || document, {resultTypes: ['violations']});
+                return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    targets: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+            }""",
+            context,
+        )
+        return [v for v in results if v["impact"] in ("critical", "serious")]
+
+    return run
 
 
 @pytest.fixture(scope="session")
