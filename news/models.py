@@ -74,6 +74,20 @@ class Article(models.Model):
     needs_review = models.BooleanField(_("à vérifier"), default=False, db_index=True)
     review_notes = models.TextField(_("points à vérifier"), blank=True)
     publisher = models.CharField(_("éditeur de la source"), max_length=200, blank=True)
+    source_url = models.URLField(
+        _("adresse d’origine"),
+        max_length=500,
+        blank=True,
+        help_text=_("Adresse de l’article chez son éditeur : les lecteurs y lisent la suite."),
+    )
+    is_brief = models.BooleanField(
+        _("brève"),
+        default=False,
+        help_text=_(
+            "Texte partiel (accroche ou texte coupé par la source) : la page publique le "
+            "présente comme une brève et renvoie vers l’original."
+        ),
+    )
     source_file = models.CharField(_("fichier source"), max_length=255, blank=True)
     source_position = models.PositiveIntegerField(
         _("position dans le fichier"),
