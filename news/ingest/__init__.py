@@ -78,6 +78,9 @@ class ParsedItem:
     review_notes: list[str]
     source_text: str
     content_hash: str
+    source_url: str = ""
+    # A partial text: a teaser of a digest or list, or a text the source cut.
+    is_brief: bool = False
 
     @property
     def needs_review(self) -> bool:
@@ -201,6 +204,8 @@ def parse_document(
                 date_precision=date.precision,
                 date_inferred=date.inferred,
                 publisher=page.publisher,
+                source_url=page.source_url,
+                is_brief=item.truncated or (page.is_digest and not item.body),
                 tags=_tags(page.tags, item.text),
                 places=places,
                 organisations=organisations,

@@ -16,6 +16,7 @@ from news.ingest.lexicon import (
     RELATED_BLOCK_HEADINGS,
     SECTION_HEADINGS,
 )
+from news.ingest.sources import page_source, publisher_from_url, source_line
 from territories.naming import fold
 
 _TERMINAL_RE = re.compile(r"[.!?…]\s*[»\"”)]?$|\.\.\.$")
@@ -133,6 +134,7 @@ class Page:
     publisher: str
     is_digest: bool
     notes: list[str] = field(default_factory=list)
+    source_url: str = ""
 
 
 def _word_count(text: str) -> int:
@@ -224,6 +226,8 @@ def clean_lines(text: str) -> tuple[list[str], list[str], list[str]]:
             folded = fold(line)
         if _is_chrome(line, folded):
             continue
+        if source_line(line) is not None:
+            continue  # "Source : https://…": recorded by page_source(), not article text
         if _PUBLISHED_BY_RE.match(line):
             continue
         # A line printed twice in a row is an image caption, both times.
@@ -340,6 +344,20 @@ def _trim_cut_word(text: str) -> tuple[str, bool]:
     if len(words) > 3:
         stripped = " ".join(words[:-1]).rstrip(" ,;:")
     return f"{stripped}…", True
+
+
+def _drop_cut_word(text: str) -> str:
+    """A teaser cut by its source ("…a décr…", "…le te…"): the word touching the ellipsis may
+    be cut, so it goes; the ellipsis stays. Nothing is dropped after a space or punctuation."""
+    stripped = text.rstrip()
+    ellipsis = "…" if stripped.endswith("…") else "..." if stripped.endswith("...") else ""
+    head = stripped[: len(stripped) - len(ellipsis)] if ellipsis else ""
+    if not head or not head[-1].isalpha():
+        return text
+    words = head.split(" ")
+    if len(words) <= 3:
+        return text
+    return " ".join(words[:-1]).rstrip(" ,;:'’") + "…"
 
 
 def _body_blocks(blocks: list[Block]) -> list[tuple[str, str]]:
@@ -465,13 +483,16 @@ def _brief(position: int, paragraph: str) -> RawItem:
         sentences.insert(0, title)
         title, kicker = kicker, ""
     if len(title) > TITLE_MAX_CHARS:
-        # The lead keeps the whole text: a shortened title loses nothing.
+        # The lead keeps the whole text. The brief's own heading ("À Évin-Malmaison, près de
+        # Lens.") is then the title; without one, a shortened first sentence is.
         sentences.insert(0, title)
-        title = _derive_title(title)
+        title, kicker = (kicker, "") if kicker else (_derive_title(title), kicker)
     title = title.rstrip(" .")
     lead = " ".join(sentences)
     notes = []
     truncated = paragraph.rstrip().endswith(("…", "..."))
+    if truncated:
+        lead = _drop_cut_word(lead)
     if truncated:
         notes.append("Brève tronquée par la source (« … ») : texte complet à rechercher.")
     return RawItem(
@@ -613,7 +634,9 @@ def _news_list(blocks: list[Block]) -> list[RawItem] | None:
 
 def segment(text: str) -> Page:
     lines, tags, raw_lines = clean_lines(text)
-    publisher = _publisher_from(raw_lines)
+    source = page_source(raw_lines)
+    publisher = _publisher_from(raw_lines) or source.publisher or publisher_from_url(source.url)
+    found = {"publisher": publisher, "source_url": source.url}
     blocks = _blocks(lines)
     first = next((i for i, b in enumerate(blocks) if b.kind == "paragraph"), len(blocks))
     page_dates = [b.text for b in blocks[:first] if b.kind == "short" and _is_date_line(b.text)]
@@ -630,12 +653,12 @@ def segment(text: str) -> Page:
             brief.dated_by_text = True
             brief.page_date_lines = page_dates
             items.append(brief)
-        return Page(items=items, tags=tags, publisher=publisher, is_digest=True)
+        return Page(items=items, tags=tags, is_digest=True, **found)
     listed = _news_list(blocks)
     if listed:
         for item in listed:
             item.page_date_lines = page_dates
-        return Page(items=listed, tags=tags, publisher=publisher, is_digest=True)
+        return Page(items=listed, tags=tags, is_digest=True, **found)
     ends_file = bool(lines) and bool(raw_lines) and lines[-1] == raw_lines[-1]
     item = _single_article(blocks, ends_file=ends_file)
-    return Page(items=[item] if item else [], tags=tags, publisher=publisher, is_digest=False)
+    return Page(items=[item] if item else [], tags=tags, is_digest=False, **found)

@@ -125,3 +125,25 @@ def test_a_brief_whose_first_sentence_is_too_long_keeps_it_whole_in_the_lead():
     brief = segment(page).items[0]
     assert brief.title.endswith("…")
     assert brief.lead.startswith(first.strip(", ") + ". Puis la suite")
+
+
+def test_a_brief_with_a_heading_and_a_long_first_sentence_takes_its_heading_as_title():
+    brief = segment(seed("000")).items[6]
+    assert brief.title == "À Évin-Malmaison, près de Lens"
+    assert brief.kicker == ""
+    assert brief.lead.startswith("Depuis 2011, c’est dans les locaux du Symevad")
+
+
+def test_the_word_a_source_cut_before_its_ellipsis_is_dropped():
+    briefs = segment(seed("000")).items
+    assert briefs[7].lead.endswith("fondateur de l’association Y croire pour agir, a…")
+    assert briefs[9].lead.endswith("une fracture numérique très visible sur le…")
+    assert all(brief.truncated for brief in briefs[4:])
+
+
+def test_a_brief_ending_on_a_whole_word_keeps_its_last_word_before_a_spaced_ellipsis():
+    page = "\n".join(
+        f"Landes. Une usine ouvre à Tartas numéro {n}. Elle embauche cette année …"
+        for n in range(3)
+    )
+    assert segment(page).items[0].lead.endswith("cette année …")
