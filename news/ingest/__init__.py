@@ -35,7 +35,7 @@ from news.ingest.text import UnreadableInput, decode_bytes, normalize_text
 from territories.naming import fold, organisation_key
 
 # Bump when parsing changes: files imported by an older parser are parsed again.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 MAX_TAGS = 8
 
 __all__ = [
