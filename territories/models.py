@@ -332,13 +332,17 @@ class IndustryLabel(models.Model):
 
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    code = models.CharField(  # noqa: DJ001 (unique, NULL when the label has no identifier)
+    # NULL when the label has no identifier. The two phases reuse identifiers for different
+    # territories (ti-3213 is not the same territory in 2019 and in 2023): unique per phase.
+    code = models.CharField(  # noqa: DJ001
         _("identifiant ANCT"),
         max_length=20,
         null=True,
         blank=True,
-        unique=True,
-        help_text=_("Identifiant du programme, par exemple ti-3204."),
+        help_text=_(
+            "Identifiant du programme, par exemple ti-3204, unique dans sa phase : les deux "
+            "phases réutilisent les mêmes identifiants pour des territoires différents."
+        ),
     )
     phase = models.CharField(_("phase"), max_length=9, choices=LabelPhase.choices)
     region = models.ForeignKey(
@@ -380,6 +384,13 @@ class IndustryLabel(models.Model):
         verbose_name = _("territoire d'industrie")
         verbose_name_plural = _("territoires d'industrie")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "phase"],
+                condition=Q(code__isnull=False),
+                name="industry_label_unique_code_phase",
+            ),
+        ]
 
     def __str__(self):
         return self.name
