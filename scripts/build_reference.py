@@ -4,15 +4,19 @@ Run once when the sources change (not at run time, and not on a user's machine):
 
     python scripts/build_reference.py ../shared/reference
 
-Inputs: Etalab's "découpage administratif" 6.0.0 JSON files and the ANCT perimeters of the
-first-phase Territoires d'industrie. Output: territories/data/reference.json.gz, holding only the
-fields the project uses, with perimeters simplified (Douglas–Peucker, ~300 m) for the map.
+Inputs: Etalab's "découpage administratif" 6.0.0 JSON files and the ANCT lists and perimeters of
+the Territoires d'industrie of both phases (2018–2022 and 2023–2027). Output:
+territories/data/reference.json.gz, holding only the fields the project uses, with perimeters
+simplified (Douglas–Peucker, ~300 m) for the map. What the sources disagree on (a label's région
+and its members' régions, members that no longer exist) is printed on standard error.
 """
 
 import argparse
+import csv
 import gzip
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +63,105 @@ def simplify_geometry(geometry):
     return {"type": "MultiPolygon", "coordinates": simplified}
 
 
-def build(reference: Path) -> dict:
+def _member_resolver(epci_codes, commune_by_siren, ept_codes):
+    """A member SIREN as ``[kind, code]``, or None when no current territory has it.
+
+    Members are mostly EPCIs (SIREN), sometimes single communes (their SIREN too, turned into
+    the INSEE code) or an EPT of the Métropole du Grand Paris."""
+
+    def resolve(siren):
+        if siren in epci_codes:
+            return ["epci", siren]
+        if siren in commune_by_siren:
+            return ["commune", commune_by_siren[siren]]
+        if siren in ept_codes:
+            return ["groupement", siren]
+        return None
+
+    return resolve
+
+
+def first_phase_labels(perimeters: dict, resolve) -> tuple[list, list]:
+    labels, unresolved = [], []
+    for feature in perimeters["features"]:
+        props = feature["properties"]
+        members = []
+        for siren in (props.get("siren_groupement") or "").split(","):
+            siren = siren.strip()
+            member = resolve(siren) if siren else None
+            if member:
+                members.append(member)
+            elif siren:
+                unresolved.append(f"{props['id_ti']} {siren}")
+        labels.append(
+            [
+                props["id_ti"],
+                props["lib_ti"].strip(),
+                members,
+                simplify_geometry(feature["geometry"]),
+            ]
+        )
+    return labels, unresolved
+
+
+def second_phase_labels(
+    features: list[dict],
+    member_rows: list[dict],
+    resolve,
+    member_region,
+    region_codes: set[str],
+    warn,
+) -> tuple[list, list]:
+    """The 2023–2027 labels as ``[code, name, région, members, perimeter]``.
+
+    ``features`` are ANCT's perimeters (``id_territoire``, ``lib_territoire``), ``member_rows``
+    the flattened member list (``id_ti``, ``siren_groupement``). The source has no région: the
+    identifier's first two digits are the région code (``ti-3213`` → 32). That is checked
+    against the région of each member (``member_region``), and every disagreement is reported
+    through ``warn``: a territory may reach across a régional border, and keeps the région of
+    its identifier.
+    """
+    members_of: dict[str, list[str]] = {}
+    for row in member_rows:
+        members_of.setdefault(row["id_ti"], []).append(row["siren_groupement"].strip())
+    labels, unresolved = [], []
+    for feature in features:
+        props = feature["properties"]
+        code = props["id_territoire"]
+        # 8 published names end in a non-breaking space: str.strip() removes it too.
+        name = props["lib_territoire"].strip()
+        region = code.split("-")[1][:2]
+        if region not in region_codes:
+            raise ValueError(f"{code}: no région {region}")
+        members, regions = [], Counter()
+        for siren in sorted(members_of.pop(code, [])):
+            member = resolve(siren)
+            if member is None:
+                unresolved.append(f"{code} {siren}")
+                continue
+            members.append(member)
+            regions[member_region(member)] += 1
+        if not members:
+            raise ValueError(f"{code}: no member")
+        others = {r: n for r, n in sorted(regions.items()) if r != region}
+        if others:
+            warn(f"{code} {name}: région {region}, but members (by région) {others}")
+        labels.append([code, name, region, members, simplify_geometry(feature["geometry"])])
+    if members_of:
+        raise ValueError(f"members of unknown territories: {sorted(members_of)}")
+    return sorted(labels, key=lambda label: label[0]), unresolved
+
+
+def _read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"{message}\n")
+
+
+def build(reference: Path, warn=_warn) -> dict:
     data_dir = reference / "decoupage-administratif-6.0.0" / "data"
 
     def load(name):
@@ -103,37 +205,41 @@ def build(reference: Path) -> dict:
         [e["code"], e["nom"], [m["code"] for m in e["membres"] if m["code"] in commune_codes]]
         for e in load("ept.json")
     ]
-    epci_codes = {e[0] for e in epcis}
-    ept_codes = {e[0] for e in epts}
-    labels, unresolved = [], []
-    for feature in perimeters["features"]:
-        props = feature["properties"]
-        members = []
-        # Members are mostly EPCIs (SIREN) and sometimes single communes (their SIREN too).
-        for siren in (props.get("siren_groupement") or "").split(","):
-            siren = siren.strip()
-            if siren in epci_codes:
-                members.append(["epci", siren])
-            elif siren in commune_by_siren:
-                members.append(["commune", commune_by_siren[siren]])
-            elif siren in ept_codes:
-                members.append(["groupement", siren])
-            elif siren:
-                unresolved.append(f"{props['id_ti']} {siren}")
-        labels.append(
-            [
-                props["id_ti"],
-                props["lib_ti"].strip(),
-                members,
-                simplify_geometry(feature["geometry"]),
-            ]
-        )
+    resolve = _member_resolver({e[0] for e in epcis}, commune_by_siren, {e[0] for e in epts})
+    labels, unresolved = first_phase_labels(perimeters, resolve)
+
+    region_of_departement = {d[0]: d[2] for d in departements}
+    departement_of_commune = {c[0]: c[2] for c in communes}
+    communes_of = {e[0]: e[4] for e in epcis} | {e[0]: e[2] for e in epts}
+
+    def member_region(member):
+        """The région the loader gives a member: that of its département with most communes."""
+        kind, code = member
+        codes = [code] if kind == "commune" else communes_of[code]
+        weights = Counter(departement_of_commune[c] for c in codes)
+        main = max(sorted(weights), key=weights.get)
+        return region_of_departement[main]
+
+    phase2 = reference / "territoires-industrie-phase2"
+    second_phase, second_unresolved = second_phase_labels(
+        json.loads((phase2 / "ti_geom.geojson").read_text(encoding="utf-8"))["features"],
+        _read_csv(phase2 / "ti_phase2_membres.csv"),
+        resolve,
+        member_region,
+        {r[0] for r in regions},
+        warn,
+    )
+    for missing in second_unresolved:
+        warn(f"second phase: no current territory for member {missing}")
     return {
         "provenance": {
             "decoupage_administratif": "Etalab @etalab/decoupage-administratif 6.0.0 "
             "(code MIT, données Licence Ouverte 2.0)",
             "territoires_industrie": "ANCT, programme Territoires d'industrie, phase 1 "
             "(Licence Ouverte 2.0), périmètres via anct-carto/superposeur-V2",
+            "territoires_industrie_phase2": "ANCT, programme Territoires d'industrie, phase 2 "
+            "(2023–2027), data.gouv.fr, mise à jour du 4 juillet 2024 (Licence Ouverte 2.0), "
+            "via anct-carto/superposeur-anct",
         },
         "regions": sorted(regions),
         "departements": sorted(departements),
@@ -144,7 +250,19 @@ def build(reference: Path) -> dict:
         "industry_labels": sorted(labels, key=lambda label: label[0]),
         # Members of 2019 labels that no longer exist (merged since): kept for the record.
         "unresolved_label_members": unresolved,
+        "industry_labels_phase2": second_phase,
     }
+
+
+def write(data: dict, output: Path) -> None:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # mtime=0 and no file name in the header: the same sources give the same bytes, wherever
+    # the file is written.
+    with (
+        output.open("wb") as raw,
+        gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=0) as handle,
+    ):
+        handle.write(payload)
 
 
 def main():
@@ -152,11 +270,7 @@ def main():
     parser.add_argument("reference", type=Path, help="the folder holding the official sources")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
-    data = build(args.reference)
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    # mtime=0 keeps the file byte-identical when rebuilt from the same sources.
-    with gzip.GzipFile(args.output, "wb", compresslevel=9, mtime=0) as handle:
-        handle.write(payload)
+    write(build(args.reference), args.output)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """The official reference shipped with the project, and the aliases derived from it.
 
 ``load_reference_file()`` reads territories/data/reference.json.gz (built by
-scripts/build_reference.py from Etalab's "découpage administratif" 6.0.0 and the ANCT list of
-first-phase Territoires d'industrie; see territories/data/README.md). ``derived_aliases()`` is pure:
-it computes the usual forms a text may use for an intercommunalité.
+scripts/build_reference.py from Etalab's "découpage administratif" 6.0.0 and the ANCT lists of
+Territoires d'industrie of both phases; see territories/data/README.md). ``derived_aliases()`` and
+``label_key()`` are pure: the usual forms a text may use for an intercommunalité, and the key that
+makes the spellings of a label's name meet.
 """
 
 from __future__ import annotations
@@ -28,6 +29,22 @@ class AliasRow:
     code: str  # official code of the territory
     name: str
     alias_kind: str  # acronym, usual, long, former
+
+
+_LABEL_PREFIX_RE = re.compile(r"^(?:territoire industrie|pays)\s+")
+
+
+def label_key(name: str) -> str:
+    """The comparison key of a Territoire d'industrie's name.
+
+    Accents, case, punctuation and small words do not count, nor the "Territoire d'industrie"
+    or "Pays" a text puts before it: "Territoire d’industrie du Scot Lille Métropole" and
+    "SCOT Lille Métropole", "Pays de Châlons" and "Châlons", "Lens – Hénin" and "Lens-Hénin"
+    meet."""
+    key = name_key(name)
+    for _ in range(2):  # "Territoire d'industrie du Pays de Châlons"
+        key = _LABEL_PREFIX_RE.sub("", key)
+    return key.strip()
 
 
 def load_reference_file(path: Path = REFERENCE_FILE) -> dict:

@@ -22,7 +22,12 @@ from territories.models import (
     TerritoryKind,
 )
 from territories.naming import fold, name_key, organisation_key, slug_base
-from territories.reference import derived_aliases, load_curated_aliases, load_reference_file
+from territories.reference import (
+    derived_aliases,
+    label_key,
+    load_curated_aliases,
+    load_reference_file,
+)
 
 BATCH_SIZE = 2000
 
@@ -34,6 +39,7 @@ class ReferenceLoadReport:
     obsolete: dict[str, int] = field(default_factory=dict)
     aliases_created: int = 0
     links_changed: int = 0
+    reconciled: int = 0  # labels made from articles, matched to an official label
 
     @property
     def changed(self) -> bool:
@@ -43,6 +49,7 @@ class ReferenceLoadReport:
             or any(self.obsolete.values())
             or self.aliases_created
             or self.links_changed
+            or self.reconciled
         )
 
 
@@ -140,7 +147,8 @@ def _sync_m2m(through, left: str, right: str, wanted: set[tuple[int, int]], scop
 
 @transaction.atomic
 def reference_load(*, data: dict | None = None) -> ReferenceLoadReport:
-    """Load the official territories and first-phase labels; a second run changes nothing."""
+    """Load the official territories and the labels of both phases; a second run changes
+    nothing, a changed source updates the rows in place (never deletes: marks obsolete)."""
     data = data if data is not None else load_reference_file()
     report = ReferenceLoadReport()
     slugs = SlugAllocator(set(Territory.objects.values_list("slug", flat=True)))
@@ -238,7 +246,8 @@ def reference_load(*, data: dict | None = None) -> ReferenceLoadReport:
         TerritoryKind.GROUPING: epts,
     }
     report.aliases_created = _load_aliases(by_kind, data)
-    _load_first_phase_labels(data, by_kind, regions, report)
+    for phase in (LabelPhase.FIRST, LabelPhase.SECOND):
+        _load_labels(data, phase, by_kind, regions, report)
     if report.changed:
         # Bulk writes send no signal: the public pages learn of them here.
         content_changed()
@@ -269,27 +278,74 @@ def _load_aliases(by_kind, data) -> int:
     return len(to_create)
 
 
-def _load_first_phase_labels(data, by_kind, regions, report) -> None:
-    existing = {label.code: label for label in IndustryLabel.objects.filter(code__isnull=False)}
-    taken = set(IndustryLabel.objects.values_list("slug", flat=True))
-    label_slugs = SlugAllocator(taken)
-    created = updated = 0
+@dataclass(frozen=True)
+class _LabelRow:
+    code: str
+    name: str
+    region: str
+    members: list  # [kind, code] pairs
+    perimeter: dict
+
+
+def _label_rows(data: dict, phase: str) -> list[_LabelRow]:
+    if phase == LabelPhase.FIRST:
+        return [
+            # The first-phase identifier's digits 1–2 are its région code (ti-3204 → 32).
+            _LabelRow(code, name, code.split("-")[1][:2], members, perimeter)
+            for code, name, members, perimeter in data["industry_labels"]
+        ]
+    return [_LabelRow(*row) for row in data.get("industry_labels_phase2", [])]
+
+
+def _label_slug_candidates(row: _LabelRow, phase: str) -> list[str]:
+    base = slug_base(row.name)
+    if phase == LabelPhase.FIRST:
+        return [base, f"{base}-{row.code}"]
+    # A second-phase label often has the name of a first-phase one: the period tells them apart
+    # (the slug an article-made copy was given, so that reconciling it keeps its address).
+    return [base, f"{base}-{phase}", f"{base}-{row.code}-{phase}"]
+
+
+def _load_labels(data, phase: str, by_kind, regions, report) -> None:
+    """Create or update the official labels of one phase, keyed on (identifier, phase).
+
+    Labels an article made before the official list was loaded (the same name, or the same
+    members, without identifier) become the official label or are merged into it."""
+    rows = _label_rows(data, phase)
+    existing = {
+        label.code: label for label in IndustryLabel.objects.filter(phase=phase, code__isnull=False)
+    }
+    label_slugs = SlugAllocator(set(IndustryLabel.objects.values_list("slug", flat=True)))
+    wanted_of = {
+        row.code: {by_kind[kind][member].pk for kind, member in row.members} for row in rows
+    }
+    copies = _article_made_labels(phase, rows, wanted_of)
+    created = updated = reconciled = 0
     wanted_members, scope = set(), []
-    for code, name, members, perimeter in data["industry_labels"]:
-        region = regions.get(code.split("-")[1][:2])
-        label = existing.get(code)
+    for row in rows:
         values = {
-            "name": name,
-            "phase": LabelPhase.FIRST,
-            "region": region,
-            "perimeter": perimeter,
-            "normalized_name": name_key(name),
+            "name": row.name,
+            "phase": phase,
+            # By id: an unchanged run reads no région.
+            "region_id": regions[row.region].pk if row.region in regions else None,
+            "perimeter": row.perimeter,
+            "normalized_name": name_key(row.name),
             "is_reference": True,
         }
-        if label is None:
+        label = existing.get(row.code)
+        duplicates = copies.get(row.code, [])
+        if label is None and duplicates:
+            # The copy an article made becomes the official label: same address, same links.
+            label, duplicates = duplicates[0], duplicates[1:]
+            label.code = row.code
+            for key, value in values.items():
+                setattr(label, key, value)
+            label.save()
+            reconciled += 1
+        elif label is None:
             label = IndustryLabel.objects.create(
-                code=code,
-                slug=label_slugs.allocate(slug_base(name), f"{slug_base(name)}-{code}"),
+                code=row.code,
+                slug=label_slugs.allocate(*_label_slug_candidates(row, phase)),
                 **values,
             )
             created += 1
@@ -300,19 +356,94 @@ def _load_first_phase_labels(data, by_kind, regions, report) -> None:
                     setattr(label, key, value)
                 label.save()
                 updated += 1
-        elif label.perimeter != perimeter:
+        elif label.perimeter != row.perimeter:
             # Editors own the name and members of a label; the official perimeter stays current.
-            label.perimeter = perimeter
+            label.perimeter = row.perimeter
             label.save(update_fields=["perimeter", "updated_at"])
             updated += 1
+        for duplicate in duplicates:
+            industry_label_merge(survivor=label, other=duplicate)
+            reconciled += 1
         if label.edited_at is None:
             scope.append(label.pk)
-            wanted_members |= {(label.pk, by_kind[kind][member].pk) for kind, member in members}
-    report.created["industry_label"] = created
-    report.updated["industry_label"] = updated
+            wanted_members |= {(label.pk, member) for member in wanted_of[row.code]}
+    key = "industry_label" if phase == LabelPhase.FIRST else "industry_label_phase2"
+    report.created[key] = created
+    report.updated[key] = updated
+    report.reconciled += reconciled
     report.links_changed += _sync_m2m(
         IndustryLabel.territories.through, "industrylabel_id", "territory_id", wanted_members, scope
     )
+
+
+def _article_made_labels(phase: str, rows: list[_LabelRow], wanted_of) -> dict[str, list]:
+    """Labels of ``phase`` made from articles that are official ones, by official identifier.
+
+    A label is matched by the key of its name, else by its exact set of members. Those an editor
+    changed are left alone: the editor may have meant them to differ."""
+    by_key = {}
+    for row in rows:
+        by_key.setdefault(label_key(row.name), row.code)
+    by_members = {}
+    for code, members in wanted_of.items():
+        if members:
+            by_members.setdefault(frozenset(members), code)
+    candidates = IndustryLabel.objects.filter(
+        phase=phase, code__isnull=True, is_reference=False, edited_at__isnull=True
+    ).order_by("pk")
+    members_of: dict[int, set[int]] = {}
+    for label_id, territory_id in IndustryLabel.territories.through.objects.filter(
+        industrylabel__in=candidates
+    ).values_list("industrylabel_id", "territory_id"):
+        members_of.setdefault(label_id, set()).add(territory_id)
+    matches: dict[str, list] = {}
+    for label in candidates.defer("perimeter"):
+        code = by_key.get(label_key(label.name)) or by_members.get(
+            frozenset(members_of.get(label.pk, ()))
+        )
+        if code:
+            matches.setdefault(code, []).append(label)
+    return matches
+
+
+def industry_label_merge(*, survivor: IndustryLabel, other: IndustryLabel) -> None:
+    """Move the article links and editors' rejections of ``other`` to ``survivor``, then
+    delete ``other``. An article linked to both keeps one link, confirmed if either was."""
+    # Imported here: news depends on territories, not the other way round at import time.
+    from django.contrib.contenttypes.models import ContentType
+
+    from news.models import ArticleIndustryLabel, LinkRejection, LinkStatus
+
+    kept = {link.article_id: link for link in survivor.article_links.all()}
+    for link in ArticleIndustryLabel.objects.filter(label=other).order_by("status", "pk"):
+        existing = kept.get(link.article_id)
+        if existing is None:
+            link.label = survivor
+            link.save(update_fields=["label"])
+            kept[link.article_id] = link
+            continue
+        if link.status == LinkStatus.CONFIRMED and existing.status != LinkStatus.CONFIRMED:
+            existing.status = LinkStatus.CONFIRMED
+            existing.save(update_fields=["status"])
+        link.delete()
+    content_type = ContentType.objects.get_for_model(IndustryLabel)
+    rejected = set(
+        LinkRejection.objects.filter(content_type=content_type, object_id=survivor.pk).values_list(
+            "article_id", flat=True
+        )
+    )
+    for rejection in LinkRejection.objects.filter(content_type=content_type, object_id=other.pk):
+        if rejection.article_id in rejected or rejection.article_id in kept:
+            rejection.delete()
+        else:
+            rejection.object_id = survivor.pk
+            rejection.save(update_fields=["object_id"])
+            rejected.add(rejection.article_id)
+    other._change_reason = gettext("Rapproché de « %(name)s » (%(code)s)") % {
+        "name": survivor.name,
+        "code": survivor.code,
+    }
+    other.delete()
 
 
 def reference_is_loaded() -> bool:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from territories.models import IndustryLabel, Territory, TerritoryKind
+from territories.models import IndustryLabel, LabelPhase, Territory, TerritoryKind
 from tests.factories import territory
 
 
@@ -16,7 +16,7 @@ class Places:
     other_epci_commune: Territory  # Lens, same département, another EPCI
     cross_epci: Territory  # CC Flandre Lys: mainly in the Nord, partly in the Pas-de-Calais
     other_region_commune: Territory  # Lyon
-    label: IndustryLabel  # Béthune-Bruay (ti-3204), whose member is the EPCI
+    label: IndustryLabel  # Béthune-Bruay (ti-3204, first phase), whose member is the EPCI
 
 
 def reference_places() -> Places:
@@ -30,5 +30,5 @@ def reference_places() -> Places:
         other_epci_commune=territory("62498"),
         cross_epci=territory("245900758", TerritoryKind.EPCI),
         other_region_commune=territory("69123"),
-        label=IndustryLabel.objects.get(code="ti-3204"),
+        label=IndustryLabel.objects.get(code="ti-3204", phase=LabelPhase.FIRST),
     )

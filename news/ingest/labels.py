@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from news.ingest.places import PlaceMatch
 from news.ingest.structure import split_sentences
-from territories.naming import fold, name_key
+from territories.naming import fold
+from territories.reference import label_key
 
 _LABEL_WORDS = r"territoires?\s+d['’]\s?industrie"
 _LABELLED_RE = re.compile(
@@ -45,12 +46,6 @@ class LabelMention:
     members: tuple[int, ...]  # territory ids
     matched_text: str
     rule: str
-
-
-def label_key(name: str) -> str:
-    """ "Territoire d'industrie du Scot Lille Métropole" and "… - Scot Lille Métropole" meet."""
-    key = name_key(name)
-    return re.sub(r"^(?:territoire industrie|pays)\s+", "", key).strip()
 
 
 def _phase(text: str, year: int | None) -> str:

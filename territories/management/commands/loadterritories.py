@@ -8,8 +8,10 @@ from territories.services import reference_is_loaded, reference_load
 class Command(BaseCommand):
     help = (
         "Charge le référentiel officiel des territoires (régions, départements, "
-        "intercommunalités, communes) et les Territoires d'industrie de la première phase. "
-        "Une seconde exécution ne modifie rien."
+        "intercommunalités, communes) et les Territoires d'industrie des deux phases "
+        "(2018–2022 et 2023–2027) ; les territoires d'industrie créés depuis des articles qui "
+        "figurent dans les listes officielles y sont rapprochés. Une seconde exécution ne "
+        "modifie rien."
     )
 
     def add_arguments(self, parser):
@@ -34,5 +36,10 @@ class Command(BaseCommand):
                     + (f", {report.obsolete[kind]} obsolètes" if report.obsolete.get(kind) else "")
                 )
             self.stdout.write(f"alias créés : {report.aliases_created}")
+            if report.reconciled:
+                self.stdout.write(
+                    "territoires d'industrie issus d'articles rapprochés des listes officielles : "
+                    f"{report.reconciled}"
+                )
             message = "Référentiel chargé" if report.changed else "Référentiel déjà à jour"
             self.stdout.write(self.style.SUCCESS(f"{message} en {elapsed:.1f} s."))
