@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from news.admin_forms import AddTagForm, LinkReviewForm, LinkReviewFormSet
+from news.dashboard import pending_links_condition, ready_to_publish_condition
 from news.models import (
     Article,
     ArticleIndustryLabel,
@@ -54,6 +55,7 @@ from news.services.curation import (
 from news.services.imports import import_run_interruption
 from territories.admin_filters import (
     DepartementScopeFilter,
+    DropdownFilter,
     EditedByEditorFilter,
     IndustryLabelScopeFilter,
     RegionScopeFilter,
@@ -107,7 +109,7 @@ class ArticleIndustryLabelFilter(IndustryLabelScopeFilter):
         )
 
 
-class TagFilter(admin.SimpleListFilter):
+class TagFilter(DropdownFilter):
     title = _("étiquette")
     parameter_name = "tag"
 
@@ -122,7 +124,7 @@ class TagFilter(admin.SimpleListFilter):
         return queryset.filter(Exists(tagged))
 
 
-class ImportRunFilter(admin.SimpleListFilter):
+class ImportRunFilter(DropdownFilter):
     """The latest imports (any import by its number in the URL: ``?import_run=12``)."""
 
     title = _("import")
@@ -140,18 +142,41 @@ class ImportRunFilter(admin.SimpleListFilter):
         return queryset.filter(import_run_id=int(self.value()))
 
 
+class PublisherFilter(DropdownFilter):
+    title = _("éditeur de la source")
+    parameter_name = "publisher"
+
+    def lookups(self, request, model_admin):
+        publishers = (
+            Article.objects.exclude(publisher="")
+            .order_by("publisher")
+            .values_list("publisher", flat=True)
+            .distinct()
+        )
+        return [(name, name) for name in publishers]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.filter(publisher=self.value())
+
+
 class PendingLinksFilter(YesNoListFilter):
-    title = _("liens suggérés à vérifier")
+    title = _("liens à vérifier")
     parameter_name = "pending_links"
 
     def condition(self):
-        return Q(
-            *[
-                Exists(model.objects.filter(article=OuterRef("pk"), status=LinkStatus.SUGGESTED))
-                for model in LINK_TARGET_FIELDS
-            ],
-            _connector=Q.OR,
-        )
+        return pending_links_condition()
+
+
+class ReadyToPublishFilter(YesNoListFilter):
+    """The work queue's "prêts à publier": checked drafts with text and no pending link."""
+
+    title = _("prêt à publier")
+    parameter_name = "ready"
+
+    def condition(self):
+        return ready_to_publish_condition()
 
 
 # Inlines: the review of automatic links -----------------------------------------------------
@@ -259,19 +284,20 @@ class ArticleAdmin(HistoryAdmin):
         "published_on",
         "main_territories",
         "source_file",
-        "needs_review",
+        "needs_review_badge",
         "pending_links",
     ]
     list_filter = [
         "status",
         "needs_review",
         PendingLinksFilter,
+        ReadyToPublishFilter,
         ArticleRegionFilter,
         ArticleDepartementFilter,
         ArticleIndustryLabelFilter,
         TagFilter,
         ImportRunFilter,
-        "publisher",
+        PublisherFilter,
         EditedByEditorFilter,
     ]
     # On PostgreSQL get_search_results() uses the full-text index instead of these.
@@ -434,11 +460,23 @@ class ArticleAdmin(HistoryAdmin):
     def main_territories(self, obj):
         links = getattr(obj, "prefetched_territory_links", [])
         shown = links[:MAIN_TERRITORIES_SHOWN]
+        suggested = gettext("lien suggéré par l’import, à vérifier")
         names = format_html_join(
             ", ",
-            "{}{}",
+            "{}",
             (
-                (link.territory, " ?" if link.status == LinkStatus.SUGGESTED else "")
+                (
+                    format_html(
+                        '<span class="link-suggested" title="{}">{}'
+                        '<span class="link-suggested-mark" aria-hidden="true"> ?</span>'
+                        '<span class="visually-hidden"> ({})</span></span>',
+                        suggested,
+                        link.territory,
+                        suggested,
+                    )
+                    if link.status == LinkStatus.SUGGESTED
+                    else link.territory,
+                )
                 for link in shown
             ),
         )
@@ -446,9 +484,18 @@ class ArticleAdmin(HistoryAdmin):
             return format_html("{} (+{})", names, len(links) - len(shown))
         return names or "—"
 
-    @admin.display(description=_("liens à vérifier"), ordering="suggested_link_count")
+    @admin.display(description=_("à vérifier"), ordering="needs_review")
+    def needs_review_badge(self, obj):
+        # A green tick read as "all good": the flag means the opposite, so it is spelt out.
+        if obj.needs_review:
+            return format_html('<span class="badge badge-review">{}</span>', _("À vérifier"))
+        return "—"
+
+    @admin.display(description=_("liens en attente"), ordering="suggested_link_count")
     def pending_links(self, obj):
-        return obj.suggested_link_count or ""
+        if not obj.suggested_link_count:
+            return "—"
+        return format_html('<span class="badge badge-pending">{}</span>', obj.suggested_link_count)
 
     @admin.display(description=_("liens"))
     def links_summary(self, obj):

@@ -7,6 +7,7 @@ that the change list never needs ``DISTINCT`` (slow on big tables, and it breaks
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +78,40 @@ def _territory_pk(value) -> int | None:
     return pk if 0 < pk <= MAX_PK else None
 
 
+class DropdownFilter(admin.SimpleListFilter):
+    """A list filter shown as a labelled drop-down list with a "Filtrer" button.
+
+    For long lists (101 départements, 180 Territoires d'industrie, every tag…) where one link
+    per choice made the sidebar taller than 8,000 px. The choice is sent by a small GET form
+    that carries the other filters along; no script is needed, and the empty choice
+    ("Tous") clears the filter.
+    """
+
+    template = "admin/filters/dropdown.html"
+
+    def __init__(self, request, params, model, model_admin):
+        # "Tous" submits the parameter empty: no filter, not "no row".
+        if params.get(self.parameter_name) in ([""], ""):
+            params.pop(self.parameter_name)
+        self.hidden_params = [
+            (name, value)
+            for name, values in request.GET.lists()
+            if name not in (self.parameter_name, PAGE_VAR, ERROR_FLAG)
+            for value in values
+        ]
+        super().__init__(request, params, model, model_admin)
+
+    @property
+    def field_id(self) -> str:
+        return f"changelist-filter-{self.parameter_name}"
+
+    def choices(self, changelist):
+        value = self.value()
+        yield {"selected": value is None, "value": "", "display": _("Tous")}
+        for lookup, title in self.lookup_choices:
+            yield {"selected": value == str(lookup), "value": str(lookup), "display": title}
+
+
 class TerritoryScopeFilter(admin.SimpleListFilter):
     """Rows about a région or département, or about anything inside it.
 
@@ -119,7 +154,7 @@ class RegionScopeFilter(TerritoryScopeFilter):
     kind = TerritoryKind.REGION
 
 
-class DepartementScopeFilter(TerritoryScopeFilter):
+class DepartementScopeFilter(DropdownFilter, TerritoryScopeFilter):
     """Départements, narrowed to the chosen région's when a région is chosen too."""
 
     title = _("département")
@@ -142,7 +177,7 @@ class DepartementScopeFilter(TerritoryScopeFilter):
         return f"{place.code} – {place.name}"
 
 
-class IndustryLabelScopeFilter(admin.SimpleListFilter):
+class IndustryLabelScopeFilter(DropdownFilter):
     """Rows about a Territoire d'industrie; the labels offered are narrowed to the chosen
     région's when one is chosen.
 

@@ -34,7 +34,7 @@ ALLOWED_HOSTS = env_list(_env, "ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if D
 CSRF_TRUSTED_ORIGINS = env_list(_env, "CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.EditorsAdminConfig",  # django.contrib.admin with the work queue
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_filters",
-    "taggit",
+    "config.apps.TagsConfig",  # taggit, named "Étiquettes" in the admin
     "simple_history",
     "territories",
     "news",

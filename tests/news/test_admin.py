@@ -91,8 +91,17 @@ def test_change_list_shows_main_territories_and_unconfirmed_links(client, editor
     row = next(obj for obj in response.context["cl"].result_list if obj.pk == article.pk)
     assert row.suggested_link_count == 3
     html = response.content.decode()
-    assert "Béthune (62) ?" in html  # suggested links are marked
+    # A suggested link is marked, and the mark is explained (title, legend, screen readers).
+    assert (
+        '<span class="link-suggested" title="lien suggéré par l’import, à vérifier">Béthune (62)'
+        in html
+    )
+    assert "(lien suggéré par l’import, à vérifier)</span>" in html
+    assert "« ? » marque un lien suggéré par l’import" in html
     assert "seeds/001.txt" in html
+    # "À vérifier" is a word, not a green tick meaning the opposite of "all good".
+    assert '<span class="badge badge-review">À vérifier</span>' in html
+    assert "icon-yes.svg" not in html
 
 
 def test_change_list_filters_by_status_and_needs_review(client, editor):
