@@ -3,7 +3,6 @@
 Writes go through ``news.services.curation``; this module only wires them to the admin.
 """
 
-import json
 import operator
 from functools import reduce
 
@@ -17,13 +16,13 @@ from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from news.admin_forms import AddTagForm, LinkReviewForm, LinkReviewFormSet
+from news.admin_imports import ReadOnlyAdminMixin  # also registers the import history
 from news.dashboard import pending_links_condition, ready_to_publish_condition
 from news.models import (
     Article,
@@ -31,10 +30,7 @@ from news.models import (
     ArticleOrganisation,
     ArticlePerson,
     ArticleTerritory,
-    FileOutcome,
-    ImportFileResult,
     ImportRun,
-    ImportRunStatus,
     LinkRejection,
     LinkStatus,
     SourceDocument,
@@ -52,7 +48,6 @@ from news.services.curation import (
     link_create,
     link_reject,
 )
-from news.services.imports import import_run_interruption
 from territories.admin_filters import (
     DepartementScopeFilter,
     DropdownFilter,
@@ -638,174 +633,7 @@ class ArticleAdmin(HistoryAdmin):
         return TemplateResponse(request, "admin/news/article/add_tag.html", context)
 
 
-# Import history: read-only -----------------------------------------------------------------
-
-
-class ReadOnlyAdminMixin:
-    """History is written by the importer only: the admin shows it."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ImportFileResultInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = ImportFileResult
-    extra = 0
-    fields = ["path", "outcome", "reason", "details_display"]
-    readonly_fields = fields
-
-    @admin.display(description=_("détails"))
-    def details_display(self, obj):
-        return _json_display(obj.details)
-
-
-def _json_display(value):
-    if not value:
-        return "—"
-    return format_html(
-        '<pre style="white-space: pre-wrap; margin: 0">{}</pre>',
-        json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True),
-    )
-
-
-def _outcome_count(outcome: str) -> Count:
-    return Count("files", filter=Q(files__outcome=outcome))
-
-
-@admin.register(ImportRun)
-class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "__str__",
-        "status_display",
-        "triggered_by",
-        "dry_run",
-        "finished_at",
-        "imported_count",
-        "unchanged_count",
-        "skipped_count",
-        "failed_count",
-        "article_count",
-    ]
-    list_filter = ["status", "dry_run", ("started_at", admin.DateFieldListFilter)]
-    search_fields = ["triggered_by", "files__path"]
-    date_hierarchy = "started_at"
-    fields = [
-        "started_at",
-        "finished_at",
-        "triggered_by",
-        "status_display",
-        "host",
-        "pid",
-        "heartbeat_at",
-        "dry_run",
-        "outcome_counts",
-        "articles_link",
-        "options_display",
-        "summary_display",
-    ]
-    readonly_fields = fields
-    inlines = [ImportFileResultInline]
-
-    def get_queryset(self, request):
-        articles = (
-            Article.objects.filter(import_run=OuterRef("pk"))
-            .order_by()
-            .values("import_run")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                imported=_outcome_count(FileOutcome.IMPORTED),
-                unchanged=_outcome_count(FileOutcome.UNCHANGED),
-                skipped=_outcome_count(FileOutcome.SKIPPED),
-                failed=_outcome_count(FileOutcome.FAILED),
-                article_total=Coalesce(Subquery(articles, output_field=IntegerField()), 0),
-            )
-        )
-
-    @admin.display(description=_("statut"), ordering="status")
-    def status_display(self, obj):
-        """A run still "running" whose process is gone shows as interrupted, with why."""
-        reason = import_run_interruption(obj)
-        if not reason:
-            return obj.get_status_display()
-        return format_html("{} — {}", ImportRunStatus.INTERRUPTED.label, reason)
-
-    @admin.display(description=_("importés"), ordering="imported")
-    def imported_count(self, obj):
-        return obj.imported
-
-    @admin.display(description=_("inchangés"), ordering="unchanged")
-    def unchanged_count(self, obj):
-        return obj.unchanged
-
-    @admin.display(description=_("ignorés"), ordering="skipped")
-    def skipped_count(self, obj):
-        return obj.skipped
-
-    @admin.display(description=_("échecs"), ordering="failed")
-    def failed_count(self, obj):
-        return obj.failed
-
-    @admin.display(description=_("articles"), ordering="article_total")
-    def article_count(self, obj):
-        return obj.article_total
-
-    @admin.display(description=_("fichiers"))
-    def outcome_counts(self, obj):
-        files = reverse("admin:news_importfileresult_changelist")
-        rows = [
-            (f"{files}?{urlencode({'run__id__exact': obj.pk, 'outcome__exact': value})}", label, n)
-            for value, label, n in [
-                (FileOutcome.IMPORTED, FileOutcome.IMPORTED.label, obj.imported),
-                (FileOutcome.UNCHANGED, FileOutcome.UNCHANGED.label, obj.unchanged),
-                (FileOutcome.SKIPPED, FileOutcome.SKIPPED.label, obj.skipped),
-                (FileOutcome.FAILED, FileOutcome.FAILED.label, obj.failed),
-            ]
-        ]
-        return format_html_join(" · ", '<a href="{}">{} : {}</a>', rows)
-
-    @admin.display(description=_("articles"))
-    def articles_link(self, obj):
-        url = reverse("admin:news_article_changelist")
-        return format_html(
-            '<a href="{}?{}">{}</a>',
-            url,
-            urlencode({"import_run": obj.pk}),
-            ngettext("%(count)d article", "%(count)d articles", obj.article_total)
-            % {"count": obj.article_total},
-        )
-
-    @admin.display(description=_("options"))
-    def options_display(self, obj):
-        return _json_display(obj.options)
-
-    @admin.display(description=_("bilan"))
-    def summary_display(self, obj):
-        return _json_display(obj.summary)
-
-
-@admin.register(ImportFileResult)
-class ImportFileResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["path", "outcome", "reason", "run"]
-    list_filter = ["outcome", "run"]
-    list_select_related = ["run"]
-    search_fields = ["path", "reason"]
-    fields = ["run", "path", "outcome", "reason", "content_hash", "details_display"]
-    readonly_fields = fields
-
-    @admin.display(description=_("détails"))
-    def details_display(self, obj):
-        return _json_display(obj.details)
+# Import history: read-only (the runs and their files in news.admin_imports) ------------
 
 
 @admin.register(SourceDocument)

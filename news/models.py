@@ -387,6 +387,9 @@ class ImportRun(models.Model):
         verbose_name_plural = _("imports")
         ordering = ["-started_at"]
         get_latest_by = "started_at"
+        # Runs are records written by the importer: no "add" or "change" for anyone. This
+        # one lets an editor start one from the admin ("Importer un lot").
+        permissions = [("import_batch", _("Peut importer un lot"))]
 
     def __str__(self):
         local = timezone.localtime(self.started_at)

@@ -142,6 +142,16 @@ TAGGIT_CASE_INSENSITIVE = True
 # The importer refuses a file larger than this many bytes (8 MiB by default): a scraped page is
 # a few kilobytes, so a bigger "text" is a dump or a mistake, and it is never read into memory.
 IMPORT_MAX_FILE_BYTES = env_int(_env, "IMPORT_MAX_FILE_BYTES", 8 * 1024 * 1024)
+# "Importer un lot" in the admin: what one upload may weigh, sent and once decompressed
+# (32 MiB by default; the texts are held in memory while they are imported), and how many
+# entries one .zip may hold. The upload handler stops reading files past the first limit.
+IMPORT_MAX_UPLOAD_BYTES = env_int(_env, "IMPORT_MAX_UPLOAD_BYTES", 32 * 1024 * 1024)
+IMPORT_MAX_ARCHIVE_MEMBERS = env_int(_env, "IMPORT_MAX_ARCHIVE_MEMBERS", 500)
+FILE_UPLOAD_HANDLERS = [
+    "news.upload_handlers.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOG_LEVEL = _env.get("LOG_LEVEL", "WARNING").upper()
 # One handler, on the root logger, one line per event. Django's defaults give the "django"

@@ -777,20 +777,74 @@ def _result_record(*, run: ImportRun | None, report: FileReport, file_hash: str 
 def file_import(
     *, path: Path, run: ImportRun | None, resolver: Resolver, publish: bool, dry_run: bool
 ) -> FileReport:
+    """Import one file of a folder or of the command line (see ``content_import``)."""
+    return content_import(
+        name=path.name,
+        label=str(path),
+        read=lambda: file_read(path, limit=settings.IMPORT_MAX_FILE_BYTES),
+        run=run,
+        resolver=resolver,
+        publish=publish,
+        dry_run=dry_run,
+    )
+
+
+@dataclass(frozen=True)
+class NamedText:
+    """A file received in memory (an upload): ``name`` is the file's own name, which its
+    articles keep as ``source_file``; ``label`` is how the report names it (``lot.zip/a.txt``)."""
+
+    name: str
+    label: str
+    content: bytes
+
+
+def text_import(
+    *, text: NamedText, run: ImportRun | None, resolver: Resolver, publish: bool, dry_run: bool
+) -> FileReport:
+    """Import one file received in memory, with the size limit of a file on disk."""
+
+    def read() -> bytes:
+        if len(text.content) > settings.IMPORT_MAX_FILE_BYTES:
+            raise UnreadableFile(_too_big(len(text.content), settings.IMPORT_MAX_FILE_BYTES))
+        return text.content
+
+    return content_import(
+        name=text.name,
+        label=text.label,
+        read=read,
+        run=run,
+        resolver=resolver,
+        publish=publish,
+        dry_run=dry_run,
+    )
+
+
+def content_import(
+    *,
+    name: str,
+    label: str,
+    read: Callable[[], bytes],
+    run: ImportRun | None,
+    resolver: Resolver,
+    publish: bool,
+    dry_run: bool,
+) -> FileReport:
     """Import one file in one transaction: it ends imported, unchanged, skipped or failed.
 
-    Its result is recorded with it — in the same transaction when it writes articles — so that
-    a run killed at any point keeps the result of every file it finished."""
+    ``read`` returns its bytes or raises ``UnreadableFile``; ``name`` is what its articles
+    keep as their source file, ``label`` what the report shows. Its result is recorded with
+    it — in the same transaction when it writes articles — so that a run killed at any point
+    keeps the result of every file it finished."""
 
     def done(outcome: str, reason: str, file_hash: str = "") -> FileReport:
         """The result of a file that wrote nothing: one row, committed on its own."""
-        report = FileReport(str(path), outcome, reason)
+        report = FileReport(label, outcome, reason)
         _result_record(run=run, report=report, file_hash=file_hash)
         return report
 
-    name = path.name
     try:
-        raw = file_read(path, limit=settings.IMPORT_MAX_FILE_BYTES)
+        raw = read()
     except UnreadableFile as error:
         return done(FileOutcome.FAILED, str(error))
 
@@ -817,7 +871,7 @@ def file_import(
             file_hash,
         )
 
-    report = FileReport(str(path), FileOutcome.IMPORTED)
+    report = FileReport(label, FileOutcome.IMPORTED)
     try:
         with transaction.atomic():
             _take_import_lock()
@@ -1046,7 +1100,49 @@ def batch_import(
     outside any file)."""
     paths = list(paths)
     _reference_ensure()
-    files = collect_paths(paths)
+    return _batch_run(
+        entries=collect_paths(paths),
+        import_one=lambda path, **context: file_import(path=path, **context),
+        options={"paths": [str(p) for p in paths]},
+        publish=publish,
+        dry_run=dry_run,
+        triggered_by=triggered_by,
+        progress=progress,
+    )
+
+
+def texts_import(
+    *,
+    texts: Iterable[NamedText],
+    uploads: Iterable[str] = (),
+    publish: bool = False,
+    triggered_by: str,
+) -> ImportReport:
+    """Import files received in memory (the admin's "Importer un lot") exactly as
+    ``batch_import`` imports files on disk: same run record, lock, transactions and outcomes.
+    ``uploads`` names what was sent (the archives and files), kept in the run's options."""
+    _reference_ensure()
+    return _batch_run(
+        entries=list(texts),
+        import_one=lambda text, **context: text_import(text=text, **context),
+        options={"uploads": list(uploads)},
+        publish=publish,
+        dry_run=False,
+        triggered_by=triggered_by,
+        progress=None,
+    )
+
+
+def _batch_run(
+    *,
+    entries: list,
+    import_one: Callable[..., FileReport],
+    options: dict,
+    publish: bool,
+    dry_run: bool,
+    triggered_by: str | None,
+    progress: Callable | None,
+) -> ImportReport:
     resolver = Resolver()
     interrupted = import_runs_interrupted(mark=not dry_run)
     with contextlib.ExitStack() as stack:
@@ -1059,28 +1155,22 @@ def batch_import(
                 host=socket.gethostname(),
                 pid=os.getpid(),
                 heartbeat_at=timezone.now(),
-                options={
-                    "paths": [str(p) for p in paths],
-                    "publish": publish,
-                    "parser_version": PARSER_VERSION,
-                },
+                options={**options, "publish": publish, "parser_version": PARSER_VERSION},
             )
         report = ImportReport(
             run_id=run.pk if run else None, dry_run=dry_run, interrupted_runs=interrupted
         )
         try:
             beat = time.monotonic()
-            for index, path in enumerate(files, start=1):
+            for index, entry in enumerate(entries, start=1):
                 report.files.append(
-                    file_import(
-                        path=path, run=run, resolver=resolver, publish=publish, dry_run=dry_run
-                    )
+                    import_one(entry, run=run, resolver=resolver, publish=publish, dry_run=dry_run)
                 )
                 if run is not None and time.monotonic() - beat >= HEARTBEAT_SECONDS:
                     ImportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
                     beat = time.monotonic()
                 if progress:
-                    progress(index, len(files), path)
+                    progress(index, len(entries), entry)
             report.review_ids = _review_ids(report)
         except BaseException as error:
             if run is not None:

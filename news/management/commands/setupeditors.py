@@ -12,10 +12,11 @@ from django.db.models import Q
 EDITORS_GROUP = "Éditeurs"
 
 # (app_label, model, actions): "add", "change", "delete", "view" or a custom codename.
-# Editors write articles and their links, curate organisations, labels and aliases, and read
-# the reference and the import history. They cannot delete articles, territories,
-# organisations or labels (the merge of duplicates is the only way an organisation goes),
-# cannot create territories, and have no access to users and groups.
+# Editors write articles and their links, curate organisations, labels and aliases, import
+# batches from the admin ("Importer un lot"), and read the reference and the import history.
+# They cannot delete articles, territories, organisations or labels (the merge of duplicates
+# is the only way an organisation goes), cannot create territories, and have no access to
+# users and groups.
 EDITOR_PERMISSIONS = [
     ("news", "article", ["add", "change", "view", "publish_article"]),
     ("news", "articleterritory", ["add", "change", "delete", "view"]),
@@ -23,7 +24,7 @@ EDITOR_PERMISSIONS = [
     ("news", "articleindustrylabel", ["add", "change", "delete", "view"]),
     ("news", "articleperson", ["add", "change", "delete", "view"]),
     ("news", "linkrejection", ["view"]),
-    ("news", "importrun", ["view"]),
+    ("news", "importrun", ["view", "import_batch"]),
     ("news", "importfileresult", ["view"]),
     ("news", "sourcedocument", ["view"]),
     ("territories", "territory", ["change", "view"]),
