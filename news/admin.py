@@ -6,6 +6,7 @@ Writes go through ``news.services.curation``; this module only wires them to the
 import operator
 from functools import reduce
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -13,6 +14,7 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connections
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -21,7 +23,14 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from news.admin_forms import AddTagForm, LinkReviewForm, LinkReviewFormSet
+from news.admin_forms import (
+    AddTagForm,
+    ArticleAdminForm,
+    ConfirmAboveForm,
+    Decision,
+    LinkReviewForm,
+    LinkReviewFormSet,
+)
 from news.admin_imports import ReadOnlyAdminMixin  # also registers the import history
 from news.dashboard import pending_links_condition, ready_to_publish_condition
 from news.models import (
@@ -36,10 +45,12 @@ from news.models import (
     SourceDocument,
     TaggedArticle,
 )
+from news.review import confidence_floor, confidence_percent
 from news.services.curation import (
     LINK_TARGET_FIELDS,
     article_add_tags,
     article_links_confirm,
+    article_links_confirm_above,
     article_mark_edited,
     article_mark_reviewed,
     article_publish,
@@ -47,6 +58,7 @@ from news.services.curation import (
     link_confirm,
     link_create,
     link_reject,
+    link_unconfirm,
 )
 from territories.admin_filters import (
     DepartementScopeFilter,
@@ -178,22 +190,23 @@ class ReadyToPublishFilter(YesNoListFilter):
 
 
 class LinkInline(admin.TabularInline):
-    """How a link was made (matched text, rule, confidence), confirmed or rejected in place."""
+    """The review of an article's links: each row shows the sentence around the matched words,
+    the rule and the confidence, and takes one choice (keep, reject, decide later).
+
+    The template (``link_inline.html``) lays the rows out to fit a 1,366-pixel screen.
+    """
 
     form = LinkReviewForm
     formset = LinkReviewFormSet
+    template = "admin/news/article/link_inline.html"
     extra = 0
     can_delete = False  # "rejeter" replaces "supprimer": it also records the rejection
-    review_fields = ["matched_text", "method", "confidence_display", "status_display"]
-    readonly_fields = ["matched_text", "method", "confidence_display", "status_display"]
     target_field: str
 
     def get_fields(self, request, obj=None):
-        fields = [*self.editable_fields(), *self.review_fields]
-        if self.has_change_permission(request, obj):
-            fields.append("confirm")
-        if self.has_delete_permission(request, obj):
-            fields.append("reject")
+        fields = self.editable_fields()
+        if self.has_change_permission(request, obj) or self.has_delete_permission(request, obj):
+            fields.append("decision")
         return fields
 
     def editable_fields(self):
@@ -213,21 +226,6 @@ class LinkInline(admin.TabularInline):
         formset.can_confirm = self.has_change_permission(request, obj)
         formset.can_reject = self.has_delete_permission(request, obj)
         return formset
-
-    @admin.display(description=_("confiance"))
-    def confidence_display(self, link):
-        if link.pk is None:
-            return "—"
-        return f"{link.confidence:.0%}"
-
-    @admin.display(description=_("état"))
-    def status_display(self, link):
-        if link.pk is None:
-            return "—"
-        colour = "#b45309" if link.status == LinkStatus.SUGGESTED else "#15803d"
-        return format_html(
-            '<strong style="color: {}">{}</strong>', colour, link.get_status_display()
-        )
 
 
 class ArticleTerritoryInline(LinkInline):
@@ -307,6 +305,7 @@ class ArticleAdmin(HistoryAdmin):
     paginator = EstimatedCountPaginator
     prepopulated_fields = {"slug": ["title"]}
     save_on_top = True
+    form = ArticleAdminForm
     readonly_fields = [
         "links_summary",
         "edited_at",
@@ -425,21 +424,25 @@ class ArticleAdmin(HistoryAdmin):
             super().save_formset(request, form, formset, change)
 
     def save_link_formset(self, request, formset):
-        """Confirm, reject or add links through the services; feed the admin's change log."""
+        """Apply each link's decision through the services; feed the admin's change log."""
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for link_form in formset.initial_forms:
             link = link_form.instance
-            data = link_form.cleaned_data
-            if formset.can_reject and data.get("reject"):
+            decision = link_form.cleaned_data.get("decision")
+            if formset.can_reject and decision == Decision.REJECT:
                 link_reject(link=link, user=request.user)
                 formset.deleted_objects.append(link)
                 continue
-            changed = [name for name in link_form.changed_data if name not in ("confirm", "reject")]
+            changed = [name for name in link_form.changed_data if name != "decision"]
             if changed:
                 link_form.save()
-            if formset.can_confirm and data.get("confirm") and link.status != LinkStatus.CONFIRMED:
-                link_confirm(link=link, user=request.user)
-                changed.append("status")
+            if formset.can_confirm and "decision" in link_form.changed_data:
+                if decision == Decision.KEEP and link.status != LinkStatus.CONFIRMED:
+                    link_confirm(link=link, user=request.user)
+                    changed.append("status")
+                elif decision == Decision.UNDECIDED and link.status == LinkStatus.CONFIRMED:
+                    link_unconfirm(link=link, user=request.user)
+                    changed.append("status")
             if changed:
                 formset.changed_objects.append((link, changed))
         for link_form in formset.extra_forms:
@@ -448,6 +451,96 @@ class ArticleAdmin(HistoryAdmin):
             link = link_form.save(commit=False)
             link_create(link=link, user=request.user)
             formset.new_objects.append(link)
+
+    # The change form: pending links warning, "confirm all above X %" ----------------------
+
+    def pending_link_count(self, obj) -> int:
+        if obj is None or obj.pk is None:
+            return 0
+        counted = getattr(obj, "suggested_link_count", None)
+        if counted is not None:
+            return counted
+        return sum(
+            model.objects.filter(article=obj, status=LinkStatus.SUGGESTED).count()
+            for model in LINK_TARGET_FIELDS
+        )
+
+    def published_pending_warning(self, obj) -> str:
+        """The warning shown while a published article still has links to review."""
+        pending = self.pending_link_count(obj)
+        if not pending or not obj.is_published:
+            return ""
+        return ngettext(
+            "Cet article est publié mais %(count)d lien reste à vérifier : il n’est pas "
+            "visible des lecteurs.",
+            "Cet article est publié mais %(count)d liens restent à vérifier : ils ne sont pas "
+            "visibles des lecteurs.",
+            pending,
+        ) % {"count": pending}
+
+    def can_confirm_links(self, request, obj) -> bool:
+        return any(
+            inline.has_change_permission(request, obj)
+            for inline in self.get_inline_instances(request, obj)
+            if isinstance(inline, LinkInline)
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            context["pending_link_count"] = self.pending_link_count(obj)
+            context["published_pending_warning"] = self.published_pending_warning(obj)
+            if self.can_confirm_links(request, obj) and context["pending_link_count"]:
+                # First offered: the threshold above which a trusted import confirms links.
+                threshold = getattr(settings, "IMPORT_CONFIRM_THRESHOLD", 0.9)
+                context["confirm_above_form"] = ConfirmAboveForm(
+                    initial={"confirm_above": confidence_percent(threshold)}
+                )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request, obj):
+        if "_confirm_above" not in request.POST:
+            return super().response_change(request, obj)
+        # The article and the choices made row by row are saved first; the button then
+        # confirms what is left suggested at or above the threshold.
+        form = ConfirmAboveForm(request.POST)
+        if not self.can_confirm_links(request, obj):
+            self.message_user(
+                request, gettext("Vous ne pouvez pas confirmer de liens."), messages.ERROR
+            )
+        elif not form.is_valid():
+            self.message_user(
+                request,
+                gettext(
+                    "Article enregistré ; indiquez un pourcentage entre 1 et 100 pour "
+                    "confirmer les liens."
+                ),
+                messages.ERROR,
+            )
+        else:
+            percent = form.cleaned_data["confirm_above"]
+            count = article_links_confirm_above(
+                article=obj, minimum=confidence_floor(percent), user=request.user
+            )
+            if count:
+                self.log_change(
+                    request,
+                    obj,
+                    gettext("Liens suggérés confirmés à partir de %(percent)d %%")
+                    % {"percent": percent},
+                )
+            self.message_user(
+                request,
+                ngettext(
+                    "Article enregistré ; %(count)d lien confirmé (confiance d’au moins "
+                    "%(percent)d %%).",
+                    "Article enregistré ; %(count)d liens confirmés (confiance d’au moins "
+                    "%(percent)d %%).",
+                    count,
+                )
+                % {"count": count, "percent": percent},
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(request.path)
 
     # List columns and read-only fields -----------------------------------------------------
 

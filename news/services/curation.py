@@ -55,6 +55,15 @@ def link_confirm(*, link: SuggestedLink, user: AbstractBaseUser | None = None) -
     return link
 
 
+def link_unconfirm(*, link: SuggestedLink, user: AbstractBaseUser | None = None) -> SuggestedLink:
+    """An editor takes back a confirmation: the link is a suggestion to review again."""
+    if link.status != LinkStatus.SUGGESTED:
+        link.status = LinkStatus.SUGGESTED
+        link.save(update_fields=["status"])
+        content_changed()
+    return link
+
+
 @transaction.atomic
 def link_reject(*, link: SuggestedLink, user: AbstractBaseUser | None = None) -> LinkRejection:
     """Remove a link and remember the rejection so that no later import makes it again."""
@@ -101,6 +110,25 @@ def article_links_confirm(*, articles: Iterable[Article], user: AbstractBaseUser
         ).update(status=LinkStatus.CONFIRMED)
     if confirmed:
         content_changed()
+    return confirmed
+
+
+def article_links_confirm_above(
+    *, article: Article, minimum: float, user: AbstractBaseUser | None
+) -> int:
+    """Confirm the article's suggested links whose confidence is at least ``minimum`` (0–1).
+
+    Return the number of links confirmed. The admin's "confirm all above X %" calls it with
+    ``news.review.confidence_floor(X)``, so that it takes exactly the links shown at X % or more.
+    """
+    confirmed = 0
+    with transaction.atomic():
+        for model in LINK_TARGET_FIELDS:
+            confirmed += model.objects.filter(
+                article=article, status=LinkStatus.SUGGESTED, confidence__gte=minimum
+            ).update(status=LinkStatus.CONFIRMED)
+        if confirmed:
+            content_changed()
     return confirmed
 
 

@@ -251,9 +251,9 @@ def test_change_form_has_fieldsets_autocompletes_and_read_only_provenance(client
     assert [(p["field"].name, [d.name for d in p["dependencies"]]) for p in prepopulated] == [
         ("slug", ["title"])
     ]
-    # The links can be confirmed and rejected in place.
-    assert "confirmer" in html.lower() and "rejeter" in html.lower()
-    assert "Nom officiel" in html and "90%" in html
+    # The links are reviewed in place: rule, confidence, one choice per link.
+    assert "Garder" in html and "Rejeter" in html and "À décider" in html
+    assert "Nom officiel" in html and "90 %" in html
 
 
 def test_change_form_links_to_the_public_page(client, editor):
@@ -303,9 +303,9 @@ def test_editor_confirms_and_rejects_suggested_links_in_place(client, editor):
     forms = response.context["inline_admin_formsets"]
     territory_forms = next(f.formset for f in forms if f.formset.model is ArticleTerritory).forms
     index = {form.instance.pk: i for i, form in enumerate(territory_forms)}
-    data[f"{territories}-{index[confirm_link.pk]}-confirm"] = "on"
-    data[f"{territories}-{index[reject_link.pk]}-reject"] = "on"
-    data[f"{organisations}-0-reject"] = "on"
+    data[f"{territories}-{index[confirm_link.pk]}-decision"] = "keep"
+    data[f"{territories}-{index[reject_link.pk]}-decision"] = "reject"
+    data[f"{organisations}-0-decision"] = "reject"
 
     response = client.post(change_url(article), data)
     assert response.status_code == 302
