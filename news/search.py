@@ -45,6 +45,7 @@ Segment = tuple[str, bool]
 
 _WHITESPACE_RE = re.compile(r"\s+")
 _HEADING_RE = re.compile(r"^## ", re.MULTILINE)
+_WORD_RE = re.compile(r"\w+")
 
 
 def _build_fold_table() -> dict[int, str | None]:
@@ -244,22 +245,39 @@ def _folded_with_positions(text: str) -> tuple[str, list[int]]:
     return "".join(chars), positions
 
 
+def highlight_stem(word: str) -> str:
+    """A folded word without its French inflection, for highlighting: plural ``s``/``x``, up
+    to two feminine ``e`` and a final doubled consonant ("industrielles", "industriels" and
+    "industriel" give "industriel"; "industries" and "industrie" give "industri").
+
+    Far lighter than PostgreSQL's snowball stemmer, but it keeps words apart that only share
+    a beginning, which is what a reader checks: "industrie" never marks "industrielle".
+    """
+    if len(word) > 3 and word[-1] in "sx":
+        word = word[:-1]
+    for _ in range(2):
+        if len(word) > 3 and word.endswith("e"):
+            word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] in "lnt":
+        word = word[:-1]
+    return word
+
+
 def highlight_segments(text: str, terms: list[str], width: int = 240) -> list[Segment]:
     """An extract of ``text`` around the first match, with every match of ``terms`` marked.
 
-    Matching ignores case and accents ("bethune" marks "Béthune"); the extract keeps the
+    Whole words only, ignoring case, accents and inflection ("bethune" marks "Béthune",
+    "usine" marks "usines", "industrie" leaves "industrielle" alone); the extract keeps the
     original spelling. Without any match, the beginning of the text.
     """
     text = " ".join(text.split())
     folded, positions = _folded_with_positions(text)
-    spans = []
-    for term in terms:
-        start = folded.find(term)
-        while start != -1:
-            end = start + len(term)
-            spans.append((positions[start], positions[end - 1] + 1))
-            start = folded.find(term, end)
-    spans.sort()
+    stems = {highlight_stem(term) for term in terms}
+    spans = [
+        (positions[word.start()], positions[word.end() - 1] + 1)
+        for word in _WORD_RE.finditer(folded)
+        if highlight_stem(word.group()) in stems
+    ]
     if spans:
         begin = max(0, spans[0][0] - width // 4)
         if begin:
