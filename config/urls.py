@@ -3,7 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from config.views import health
+from config.views import favicon, health
 from news.caching import public_page
 from news.sitemaps import ArticleSitemap, StaticPagesSitemap, sitemap_index
 from territories.sitemaps import IndustryLabelSitemap, OrganisationSitemap, TerritorySitemap
@@ -19,6 +19,7 @@ sitemaps = {
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sante/", health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),
     path("sitemap.xml", public_page(sitemap_index), {"sitemaps": sitemaps}, name="sitemap"),
     path(
         "sitemap-<section>.xml",

@@ -6,7 +6,10 @@ import logging
 
 from django.db import DatabaseError, connections
 from django.http import JsonResponse
-from django.views.decorators.cache import never_cache
+from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -33,3 +36,12 @@ def health(request):
         {"status": "ok" if healthy else "unavailable", "databases": databases},
         status=200 if healthy else 503,
     )
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """``/favicon.ico``, which browsers and feed readers ask for whatever the page says: the
+    icon under its versioned static address (a temporary redirect, since that address changes
+    with every new icon)."""
+    return redirect(static("img/favicon.ico"))
