@@ -7,9 +7,13 @@ from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -22,8 +26,9 @@ from territories.admin_filters import (
     search_tokens,
     tokens_condition,
 )
-from territories.admin_forms import OrganisationMergeForm
+from territories.admin_forms import MERGE_MAX, OrganisationMergeForm
 from territories.admin_history import HistoryAdmin
+from territories.duplicates import organisation_duplicates
 from territories.models import (
     IndustryLabel,
     Organisation,
@@ -57,6 +62,7 @@ REFERENCE_FIELDS = [
     "is_obsolete",
 ]
 CHILDREN_SHOWN = 200
+DUPLICATES_SHOWN = 100
 
 
 def change_link(obj) -> str:
@@ -277,18 +283,59 @@ class OrganisationAdmin(ArticleCountMixin, HistoryAdmin):
 
     @admin.action(description=_("Fusionner les doublons sélectionnés"), permissions=["change"])
     def merge_organisations(self, request, queryset):
-        organisations = list(queryset.order_by("-article_count", "name"))
+        pks = list(queryset.values_list("pk", flat=True)[: MERGE_MAX + 1])
+        if not 2 <= len(pks) <= MERGE_MAX:
+            self.message_user(
+                request,
+                _("Choisissez de deux à %(max)d organisations à fusionner.") % {"max": MERGE_MAX},
+                messages.WARNING,
+            )
+            return None
+        return HttpResponseRedirect(merge_url(pks))
+
+    # Duplicates and the merge page ---------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "doublons/", view(self.duplicates_view), name="territories_organisation_duplicates"
+            ),
+            path("fusion/", view(self.merge_view), name="territories_organisation_merge"),
+            *super().get_urls(),
+        ]
+
+    def duplicates_view(self, request):
+        """The likely duplicates, strongest first, each with a link to the merge page."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        suggestions = organisation_duplicates(limit=DUPLICATES_SHOWN)
+        for suggestion in suggestions:
+            suggestion.merge_url = merge_url([suggestion.first.pk, suggestion.second.pk])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Doublons probables"),
+            "opts": self.model._meta,
+            "suggestions": suggestions,
+            "shown": DUPLICATES_SHOWN,
+            "can_merge": self.has_change_permission(request),
+        }
+        return TemplateResponse(request, "admin/territories/organisation/duplicates.html", context)
+
+    def merge_view(self, request):
+        """Side by side, the organisations to merge; the editor picks the one kept, confirms."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = OrganisationMergeForm(request.POST or None, ids=request.GET.getlist("ids"))
+        organisations = form.organisations
         if len(organisations) < 2:
             self.message_user(
                 request,
                 _("Choisissez au moins deux organisations à fusionner."),
                 messages.WARNING,
             )
-            return None
-        form = OrganisationMergeForm(
-            request.POST if "apply" in request.POST else None, organisations=organisations
-        )
-        if form.is_valid():
+            return HttpResponseRedirect(reverse("admin:territories_organisation_changelist"))
+        if request.method == "POST" and form.is_valid():
             survivor = form.cleaned_data["survivor"]
             report = organisation_merge(
                 survivor=survivor,
@@ -299,9 +346,9 @@ class OrganisationAdmin(ArticleCountMixin, HistoryAdmin):
                 request,
                 ngettext(
                     "%(count)d organisation fusionnée dans « %(survivor)s » "
-                    "(%(links)d lien(s) d'article déplacé(s)).",
+                    "(%(links)d lien(s) d’article déplacé(s)).",
                     "%(count)d organisations fusionnées dans « %(survivor)s » "
-                    "(%(links)d lien(s) d'article déplacé(s)).",
+                    "(%(links)d lien(s) d’article déplacé(s)).",
                     len(report.removed),
                 )
                 % {
@@ -319,11 +366,65 @@ class OrganisationAdmin(ArticleCountMixin, HistoryAdmin):
             "title": _("Fusionner des organisations"),
             "opts": self.model._meta,
             "form": form,
-            "organisations": organisations,
-            "action_name": "merge_organisations",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "columns": merge_columns(organisations, form),
+            "rows": merge_rows(organisations),
         }
         return TemplateResponse(request, "admin/territories/organisation/merge.html", context)
+
+
+def merge_url(pks) -> str:
+    return (
+        f"{reverse('admin:territories_organisation_merge')}?{urlencode({'ids': pks}, doseq=True)}"
+    )
+
+
+def merge_columns(organisations, form) -> list[dict]:
+    """One column per organisation: its radio button ("keep this one") and its page."""
+    radios = {str(radio.data["value"]): radio for radio in form["survivor"]}
+    return [
+        {"organisation": org, "radio": radios.get(str(org.pk)), "url": org_change_url(org)}
+        for org in organisations
+    ]
+
+
+def org_change_url(org) -> str:
+    return reverse("admin:territories_organisation_change", args=[org.pk])
+
+
+def merge_rows(organisations) -> list[tuple[str, list]]:
+    """The comparison, one row per field, one cell per organisation."""
+
+    def aliases(org):
+        names = [alias.name for alias in org.aliases.all()]
+        return ", ".join(names) or "—"
+
+    def links(org):
+        return ngettext(
+            "%(count)d lien (%(confirmed)d confirmé)",
+            "%(count)d liens (%(confirmed)d confirmés)",
+            org.link_count,
+        ) % {"count": org.link_count, "confirmed": org.confirmed_count}
+
+    def website(org):
+        if not org.website:
+            return "—"
+        return format_html(
+            '<a href="{}" rel="noopener noreferrer">{}</a>', org.website, org.website
+        )
+
+    fields = [
+        (_("Nom"), lambda org: format_html('<a href="{}">{}</a>', org_change_url(org), org)),
+        (_("Type"), lambda org: org.get_kind_display()),
+        (_("Sigle"), lambda org: org.acronym or "—"),
+        (_("Alias"), aliases),
+        (_("Territoire d’implantation"), lambda org: org.home_territory or "—"),
+        (_("Site web"), website),
+        (_("Articles liés"), links),
+        (_("Description"), lambda org: Truncator(org.description).chars(200) or "—"),
+        (_("Modifiée par un éditeur"), lambda org: _("oui") if org.edited_at else _("non")),
+        (_("Créée le"), lambda org: date_format(timezone.localtime(org.created_at), "j F Y")),
+    ]
+    return [(label, [value(org) for org in organisations]) for label, value in fields]
 
 
 @admin.register(Person)

@@ -1,42 +1,72 @@
 """Forms of the editors' back-office that are not model forms."""
 
 from django import forms
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from territories.admin_filters import MAX_PK
 from territories.models import Organisation
 
+# The merge page compares its organisations side by side: more would not fit a screen.
+MERGE_MAX = 6
 
-class OrganisationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        details = [obj.get_kind_display()]
-        if obj.acronym:
-            details.append(obj.acronym)
-        if obj.home_territory_id:
-            details.append(str(obj.home_territory))
-        count = getattr(obj, "article_count", None)
-        if count is not None:
-            details.append(_("%(count)d article(s)") % {"count": count})
-        return f"{obj.name} ({', '.join(details)})"
+
+def merge_candidates(ids) -> list[Organisation]:
+    """The organisations named by ``ids`` (text from the address), most linked first, with
+    what the merge page shows of them; unknown or malformed ids are ignored."""
+    from news.models import LinkStatus  # news depends on territories, not the reverse
+
+    pks = []
+    for value in ids:
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            continue
+        if 0 < pk <= MAX_PK and pk not in pks:
+            pks.append(pk)
+    if not 2 <= len(pks) <= MERGE_MAX:
+        return []
+    return list(
+        Organisation.objects.filter(pk__in=pks)
+        .select_related("home_territory")
+        .prefetch_related("aliases")
+        .annotate(
+            link_count=Count("article_links"),
+            confirmed_count=Count(
+                "article_links", filter=Q(article_links__status=LinkStatus.CONFIRMED)
+            ),
+        )
+        .order_by("-link_count", "created_at", "pk")
+    )
 
 
 class OrganisationMergeForm(forms.Form):
-    """Choose which of the selected organisations survives the merge."""
+    """Which of the organisations compared is kept, and the editor's confirmation."""
 
-    survivor = OrganisationChoiceField(
+    survivor = forms.TypedChoiceField(
         label=_("Organisation conservée"),
-        queryset=Organisation.objects.none(),
+        coerce=int,
         widget=forms.RadioSelect,
         help_text=_(
-            "Les liens d'articles et les alias des autres organisations lui sont rattachés ; "
-            "leurs noms deviennent des alias ; elles sont ensuite supprimées."
+            "Les liens d’articles et les alias des autres organisations lui sont rattachés ; "
+            "leurs noms et sigles deviennent ses alias ; les autres fiches sont supprimées."
         ),
     )
+    confirm = forms.BooleanField(
+        label=_("Je comprends que la fusion est définitive et ne peut pas être annulée."),
+        required=True,
+        error_messages={"required": _("Cochez la case pour confirmer la fusion.")},
+    )
 
-    def __init__(self, *args, organisations: list[Organisation], **kwargs):
+    def __init__(self, *args, ids, **kwargs):
         super().__init__(*args, **kwargs)
+        self.organisations = merge_candidates(ids)
         field = self.fields["survivor"]
-        field.queryset = Organisation.objects.filter(pk__in=[org.pk for org in organisations])
-        # Keep the order and annotations of the list the editor selected.
-        field.choices = [(org.pk, field.label_from_instance(org)) for org in organisations]
-        if organisations:
-            field.initial = organisations[0].pk
+        field.choices = [(org.pk, org.name) for org in self.organisations]
+        if self.organisations:
+            # The most linked one: the fewest links move.
+            field.initial = self.organisations[0].pk
+
+    def clean_survivor(self):
+        pk = self.cleaned_data["survivor"]
+        return next(org for org in self.organisations if org.pk == pk)

@@ -185,38 +185,6 @@ def test_editor_save_marks_the_organisation_as_edited(client, editor):
     assert organisation.history.latest().history_user == editor
 
 
-def test_merge_action_asks_for_the_survivor_then_merges(client, editor):
-    survivor = make_organisation("Initiative Artois")
-    duplicate = make_organisation("Initiative Artois Lys")
-    article = make_article(organisations=[duplicate])
-    selection = {
-        "action": "merge_organisations",
-        "_selected_action": [survivor.pk, duplicate.pk],
-    }
-    response = client.post(reverse(ORGANISATIONS), selection)
-    assert response.status_code == 200
-    assert "admin/territories/organisation/merge.html" in [t.name for t in response.templates]
-    assert Organisation.objects.filter(pk=duplicate.pk).exists()
-
-    response = client.post(
-        reverse(ORGANISATIONS), {**selection, "apply": "1", "survivor": survivor.pk}, follow=True
-    )
-    assert "1 organisation fusionnée dans « Initiative Artois »" in messages_of(response)[0]
-    assert not Organisation.objects.filter(pk=duplicate.pk).exists()
-    assert list(article.organisations.all()) == [survivor]
-    assert survivor.aliases.filter(name="Initiative Artois Lys").exists()
-
-
-def test_merge_needs_two_organisations(client, editor):
-    organisation = make_organisation()
-    response = client.post(
-        reverse(ORGANISATIONS),
-        {"action": "merge_organisations", "_selected_action": [organisation.pk]},
-        follow=True,
-    )
-    assert "au moins deux" in messages_of(response)[0]
-
-
 def test_editors_cannot_delete_organisations(client, editor):
     organisation = make_organisation()
     url = reverse("admin:territories_organisation_delete", args=[organisation.pk])
