@@ -20,9 +20,12 @@ METROPOLE_BOUNDS = (-5.3, 41.3, 9.7, 51.15)
 METROPOLE_LATITUDE = 46.5
 
 MAP_WIDTH = 1000
-INSET_COLUMN = 170
+# Overseas régions: a row of frames under metropolitan France, captions above each drawing,
+# large enough to stay readable when the map is shrunk to the width of a phone.
 INSET_GAP = 12
-INSET_CAPTION = 18
+OVERSEAS_SLOTS = 5  # Guadeloupe, Martinique, Guyane, La Réunion, Mayotte
+INSET_HEIGHT = 200
+INSET_CAPTION = 44
 # Simplification tolerance in SVG units (the map is 1,000 units wide).
 TOLERANCE = 0.7
 
@@ -109,9 +112,79 @@ def merge_bounds(boxes: Iterable[Bounds]) -> Bounds | None:
     )
 
 
-def _number(value: float) -> str:
+def svg_number(value: float) -> str:
+    """A number for an SVG attribute: a point, never the locale's comma, one decimal at most.
+
+    Templates localise floats (``150,0`` under ``fr``), which SVG cannot read: every number the
+    map templates write is a string made here.
+    """
     text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    text = text[:-2] if text.endswith(".0") else text
+    return "0" if text == "-0" else text
+
+
+def _ring_distance(x: float, y: float, ring: list) -> float:
+    best = math.inf
+    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
+        dx, dy = x2 - x1, y2 - y1
+        length2 = dx * dx + dy * dy
+        t = 0.0 if not length2 else max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / length2))
+        best = min(best, math.hypot(x - x1 - t * dx, y - y1 - t * dy))
+    return best
+
+
+def _inside(x: float, y: float, rings: list) -> bool:
+    inside = False
+    for ring in rings:
+        for (x1, y1), (x2, y2) in itertools.pairwise(ring):
+            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+                inside = not inside
+    return inside
+
+
+def representative_point(geometry: dict | None, steps: int = 10) -> tuple[float, float] | None:
+    """A point well inside the largest polygon, where a name can be written.
+
+    The centre of the bounding box falls outside a crescent or a coast with a bay: this looks
+    for the inside point farthest from the border on a grid, then on finer grids around the
+    best one (an approximation of the pole of inaccessibility). Longitudes are shrunk by the
+    cosine of the latitude, as on the map.
+    """
+    candidates = polygons(geometry)
+    if not candidates:
+        return None
+    box = bounds(geometry)
+    shrink = math.cos(math.radians((box[1] + box[3]) / 2))
+
+    def scaled(polygon):
+        return [[(x * shrink, y) for x, y, *_ in ring] for ring in polygon if len(ring) > 2]
+
+    def area(rings):
+        ring = rings[0]
+        return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring)))
+
+    rings = max((scaled(polygon) for polygon in candidates), key=area)
+    xs = [x for x, _ in rings[0]]
+    ys = [y for _, y in rings[0]]
+    left, bottom, right, top = min(xs), min(ys), max(xs), max(ys)
+    best = ((left + right) / 2, (bottom + top) / 2)
+    best_distance = -1.0
+    width, height = right - left, top - bottom
+    for _ in range(3):
+        for i in range(steps + 1):
+            for j in range(steps + 1):
+                x, y = left + width * i / steps, bottom + height * j / steps
+                if not _inside(x, y, rings):
+                    continue
+                distance = min(_ring_distance(x, y, ring) for ring in rings)
+                if distance > best_distance:
+                    best, best_distance = (x, y), distance
+        # Look again around the best point, on a grid three times finer.
+        width, height = width / 3, height / 3
+        left, bottom = best[0] - width / 2, best[1] - height / 2
+    if best_distance < 0:  # a sliver no grid point falls into: its first vertex
+        best = rings[0][0]
+    return (best[0] / shrink, best[1])
 
 
 def simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
@@ -192,8 +265,20 @@ class MapItem:
 
     slug: str
     name: str
-    group: str
+    group: str  # the name of its région: an overseas label goes in that région's inset
     geometry: dict | None
+    phase: str = ""
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A région or a département of the base map (``territories/data/outlines.json.gz``)."""
+
+    code: str
+    name: str
+    geometry: dict
+    label_point: tuple[float, float] | None = None
+    slug: str = ""  # the région's page, when there is one
 
 
 @dataclass(frozen=True)
@@ -201,24 +286,40 @@ class MapShape:
     slug: str
     name: str
     d: str
+    phase: str = ""
+    # Where its name is written (SVG units, as text), when the map writes it.
+    label_x: str = ""
+    label_y: str = ""
 
 
 @dataclass(frozen=True)
 class Inset:
+    """A frame holding an overseas région, with its caption above the drawing."""
+
     caption: str
     x: float
     y: float
     width: float
     height: float
     shapes: list[MapShape] = field(default_factory=list)
+    base: list[MapShape] = field(default_factory=list)
+
+    @property
+    def box(self) -> dict[str, str]:
+        return {
+            "x": svg_number(self.x),
+            "y": svg_number(self.y),
+            "width": svg_number(self.width),
+            "height": svg_number(self.height),
+        }
 
     @property
     def caption_x(self) -> str:
-        return _number(self.x + 6)
+        return svg_number(self.x + self.width / 2)
 
     @property
     def caption_y(self) -> str:
-        return _number(self.y + INSET_CAPTION - 4)
+        return svg_number(self.y + INSET_CAPTION * 0.75)
 
 
 @dataclass(frozen=True)
@@ -229,32 +330,71 @@ class CountryMap:
     insets: list[Inset]
     # Labels without a perimeter: (slug, name), listed under the map.
     undrawn: list[tuple[str, str]]
+    # The régions of metropolitan France under the labels, their names at ``label_x/y``.
+    base: list[MapShape] = field(default_factory=list)
 
     @property
     def view_box(self) -> str:
         return f"0 0 {self.width} {self.height}"
 
+    @property
+    def drawn_count(self) -> int:
+        return len(self.shapes) + sum(len(inset.shapes) for inset in self.insets)
 
-def country_map(items: Iterable[MapItem], tolerance: float = TOLERANCE) -> CountryMap:
-    """Metropolitan France on the right, one inset per overseas group in a left column."""
-    metropole_width = MAP_WIDTH - INSET_COLUMN
+
+def _base_shape(outline: Outline, frame: Frame, tolerance: float) -> MapShape | None:
+    d = path_data(outline.geometry, frame, tolerance)
+    if not d:
+        return None
+    x = y = ""
+    if outline.label_point:
+        px, py = frame.point(*outline.label_point)
+        x, y = svg_number(px), svg_number(py)
+    return MapShape(outline.slug, outline.name, d, label_x=x, label_y=y)
+
+
+def _inset_layout(count: int, top: float) -> list[tuple[float, float, float]]:
+    """(x, y, width) of ``count`` frames side by side under metropolitan France, each as wide
+    as one of the five overseas régions' frames, the row centred."""
+    slots = max(count, OVERSEAS_SLOTS)
+    width = (MAP_WIDTH - INSET_GAP * (slots - 1)) / slots
+    left = (MAP_WIDTH - count * width - (count - 1) * INSET_GAP) / 2
+    return [(left + index * (width + INSET_GAP), top, width) for index in range(count)]
+
+
+def country_map(
+    items: Iterable[MapItem],
+    tolerance: float = TOLERANCE,
+    *,
+    regions: Iterable[Outline] = (),
+) -> CountryMap:
+    """Metropolitan France, then a row of frames for the overseas régions under it.
+
+    ``regions`` are drawn as a base under the labels (their names at their label points); each
+    overseas région gets its frame even when no label lies there, the way printed maps of
+    France show them. Overseas labels go in the frame of their région (``MapItem.group``).
+    """
+    frame = fit_frame(METROPOLE_BOUNDS, width=MAP_WIDTH, height=10_000, latitude=METROPOLE_LATITUDE)
+    metropole_height = math.ceil((METROPOLE_BOUNDS[3] - METROPOLE_BOUNDS[1]) * frame.scale_y)
     frame = fit_frame(
-        METROPOLE_BOUNDS,
-        width=metropole_width,
-        height=10_000,
-        latitude=METROPOLE_LATITUDE,
+        METROPOLE_BOUNDS, width=MAP_WIDTH, height=metropole_height, latitude=METROPOLE_LATITUDE
     )
-    height = math.ceil((METROPOLE_BOUNDS[3] - METROPOLE_BOUNDS[1]) * frame.scale_y)
-    frame = fit_frame(
-        METROPOLE_BOUNDS,
-        width=metropole_width,
-        height=height,
-        x=INSET_COLUMN,
-        latitude=METROPOLE_LATITUDE,
-    )
+
+    base: list[MapShape] = []
+    overseas_regions: dict[str, Outline] = {}
+    for outline in regions:
+        box = bounds(outline.geometry)
+        if box is None:
+            continue
+        if is_metropolitan(box):
+            shape = _base_shape(outline, frame, tolerance / 2)
+            if shape:
+                base.append(shape)
+        else:
+            overseas_regions[outline.name] = outline
 
     shapes: list[MapShape] = []
-    overseas: dict[str, list[tuple[MapItem, Bounds]]] = {}
+    overseas: dict[str, list[tuple[MapItem, Bounds]]] = {name: [] for name in overseas_regions}
     undrawn: list[tuple[str, str]] = []
     for item in items:
         box = bounds(item.geometry)
@@ -263,48 +403,66 @@ def country_map(items: Iterable[MapItem], tolerance: float = TOLERANCE) -> Count
         elif is_metropolitan(box):
             d = path_data(item.geometry, frame, tolerance)
             if d:
-                shapes.append(MapShape(item.slug, item.name, d))
+                shapes.append(MapShape(item.slug, item.name, d, item.phase))
             else:
                 undrawn.append((item.slug, item.name))
         else:
             overseas.setdefault(item.group, []).append((item, box))
 
     insets = []
-    if overseas:
-        count = len(overseas)
-        box_height = min(150.0, (height - INSET_GAP * (count - 1)) / count)
-        for index, (caption, members) in enumerate(sorted(overseas.items())):
-            top = index * (box_height + INSET_GAP)
-            inset_frame = fit_frame(
-                merge_bounds(box for _, box in members),
-                width=INSET_COLUMN - 10,
-                height=box_height - INSET_CAPTION,
-                y=top + INSET_CAPTION,
-                padding=6,
+    top = metropole_height + INSET_GAP
+    groups = sorted(overseas.items())
+    box_height = INSET_HEIGHT
+    for (caption, members), (x, y, width) in zip(
+        groups, _inset_layout(len(groups), top) if groups else [], strict=True
+    ):
+        outline = overseas_regions.get(caption)
+        boxes = [box for _, box in members]
+        if outline is not None:
+            boxes.append(bounds(outline.geometry))
+        inset_frame = fit_frame(
+            merge_bounds(boxes),
+            width=width,
+            height=box_height - INSET_CAPTION,
+            x=x,
+            y=y + INSET_CAPTION,
+            padding=8,
+        )
+        inset_base = []
+        if outline is not None:
+            shape = _base_shape(
+                Outline(outline.code, outline.name, outline.geometry, None, outline.slug),
+                inset_frame,
+                tolerance / 4,
             )
-            inset_shapes = []
-            for item, _ in members:
-                d = path_data(item.geometry, inset_frame, tolerance / 2)
-                if d:
-                    inset_shapes.append(MapShape(item.slug, item.name, d))
-                else:
-                    undrawn.append((item.slug, item.name))
-            insets.append(
-                Inset(
-                    caption,
-                    0,
-                    round(top, 1),
-                    INSET_COLUMN - 10,
-                    round(box_height, 1),
-                    shapes=inset_shapes,
-                )
+            if shape:
+                inset_base.append(shape)
+        inset_shapes = []
+        for item, _ in members:
+            d = path_data(item.geometry, inset_frame, tolerance / 2)
+            if d:
+                inset_shapes.append(MapShape(item.slug, item.name, d, item.phase))
+            else:
+                undrawn.append((item.slug, item.name))
+        insets.append(
+            Inset(
+                caption,
+                round(x, 1),
+                round(y, 1),
+                round(width, 1),
+                box_height,
+                shapes=inset_shapes,
+                base=inset_base,
             )
+        )
+    height = math.ceil(top + box_height) if insets else metropole_height
     return CountryMap(
         width=MAP_WIDTH,
         height=height,
         shapes=shapes,
         insets=insets,
         undrawn=sorted(undrawn, key=lambda pair: pair[1]),
+        base=base,
     )
 
 
@@ -320,10 +478,106 @@ class ShapeMap:
 
 
 def shape_map(geometry: dict | None, *, width: int = 480, height: int = 360) -> ShapeMap | None:
-    """One perimeter fitted in its own box (a label page)."""
+    """One perimeter fitted in its own box (a label page without a région to show it in)."""
     box = bounds(geometry)
     if box is None:
         return None
     frame = fit_frame(box, width=width, height=height, padding=12)
     d = path_data(geometry, frame, tolerance=0.3)
     return ShapeMap(width, height, d) if d else None
+
+
+@dataclass(frozen=True)
+class AreaMap:
+    """A région (or the area of a label) and what lies in it, fitted in its own box."""
+
+    width: int
+    height: int
+    outline: str  # the région's outline
+    departements: list[MapShape]
+    # Labels: the highlighted one (a label page) first drawn last, its neighbours faint.
+    shapes: list[MapShape]
+    highlight: MapShape | None = None
+
+    @property
+    def view_box(self) -> str:
+        return f"0 0 {self.width} {self.height}"
+
+
+def _boxes_overlap(a: tuple[float, float, float, float], b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def area_map(
+    region: Outline,
+    departements: Iterable[Outline],
+    items: Iterable[MapItem],
+    *,
+    highlight: MapItem | None = None,
+    width: int = 480,
+    height: int = 400,
+    name_size: float = 17,
+) -> AreaMap | None:
+    """A région with its départements as context and labels on it, names written in place.
+
+    The frame holds the région and the highlighted label (a label may reach over the border).
+    Names are written at a point inside each shape, largest shapes first; a name that would
+    cover one already written is left to the list that goes with the map.
+    """
+    boxes = [bounds(region.geometry)]
+    if highlight is not None:
+        boxes.append(bounds(highlight.geometry))
+    box = merge_bounds(b for b in boxes if b)
+    if box is None:
+        return None
+    frame = fit_frame(box, width=width, height=height, padding=14)
+    tolerance = 0.4
+    placed: list[tuple[float, float, float, float]] = []
+    written: set[str] = set()
+
+    def named(item: MapItem, d: str) -> MapShape:
+        point = representative_point(item.geometry)
+        # The same name twice (a territory labelled in both phases) is written once.
+        if point is None or item.name in written:
+            return MapShape(item.slug, item.name, d, item.phase)
+        x, y = frame.point(*point)
+        # About 0.6 em a character, with a margin: names must not touch.
+        half = len(item.name) * name_size * 0.32 + 2
+        extent = (x - half, y - name_size * 0.9, x + half, y + name_size * 0.4)
+        inside = extent[0] >= 0 and extent[2] <= width and extent[1] >= 0 and extent[3] <= height
+        if not inside or any(_boxes_overlap(extent, other) for other in placed):
+            return MapShape(item.slug, item.name, d, item.phase)
+        placed.append(extent)
+        written.add(item.name)
+        return MapShape(item.slug, item.name, d, item.phase, svg_number(x), svg_number(y))
+
+    highlighted = None
+    if highlight is not None:
+        d = path_data(highlight.geometry, frame, tolerance)
+        if d:
+            highlighted = named(highlight, d)
+    drawn = []
+    for item in items:
+        if highlight is not None and item.slug == highlight.slug:
+            continue
+        d = path_data(item.geometry, frame, tolerance)
+        if d:
+            drawn.append((item, d))
+    # Larger shapes get their names first: a long path is a rough but cheap measure.
+    drawn.sort(key=lambda pair: (-len(pair[1]), pair[0].name))
+    shapes = sorted(
+        (named(item, d) for item, d in drawn), key=lambda shape: (shape.phase, shape.name)
+    )
+    departement_shapes = []
+    for outline in departements:
+        shape = _base_shape(outline, frame, tolerance)
+        if shape:
+            departement_shapes.append(shape)
+    return AreaMap(
+        width=width,
+        height=height,
+        outline=path_data(region.geometry, frame, tolerance),
+        departements=departement_shapes,
+        shapes=shapes,
+        highlight=highlighted,
+    )
