@@ -589,14 +589,16 @@ class ArticleAdmin(HistoryAdmin):
     def links_summary(self, obj):
         if obj is None or obj.pk is None:
             return _("Ajoutez les territoires, organisations et personnes ci-dessous.")
-        pending = obj.suggested_link_count
+        pending = self.pending_link_count(obj)
         parts = [
             ngettext(
-                "%(count)d lien suggéré par l'import à confirmer ou rejeter ci-dessous.",
-                "%(count)d liens suggérés par l'import à confirmer ou rejeter ci-dessous.",
+                "%(count)d lien suggéré par l’import à garder ou rejeter ci-dessous.",
+                "%(count)d liens suggérés par l’import à garder ou rejeter ci-dessous.",
                 pending,
             )
             % {"count": pending}
+            if pending
+            else gettext("Aucun lien suggéré en attente : tous les liens ont été vérifiés.")
         ]
         rejections = list(obj.rejections.select_related("content_type").prefetch_related("target"))
         if rejections:

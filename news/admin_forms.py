@@ -51,7 +51,7 @@ class TagListField(forms.CharField):
 
 class ArticleAdminForm(forms.ModelForm):
     tags = TagListField(
-        label=_("étiquettes"),
+        label=_("Étiquettes"),
         required=False,
         help_text=_(
             "Séparées par des virgules, par exemple : hydrogène, énergie verte. "

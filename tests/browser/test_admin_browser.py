@@ -1,10 +1,10 @@
-"""An editor's day in a real browser: log in, filter the articles, edit one, publish it."""
-
-import re
+"""An editor's path in a real browser: the work queue, an article's links reviewed in context,
+the article published, the public page changed."""
 
 import pytest
 
-from news.models import ArticleStatus, LinkStatus
+from news.models import ArticleStatus, ArticleTerritory, LinkMethod, LinkRejection, LinkStatus
+from territories.models import TerritoryKind
 from tests.admin_helpers import make_editor
 from tests.factories import make_article, territory
 
@@ -13,8 +13,38 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "mot-de-passe-de-test"
 
 
-def test_editor_filters_edits_and_publishes_an_article(
-    live_server, reference, page, screenshot, monkeypatch
+def _article_to_review():
+    """The demo's trap: the meeting's venue is the most confident link, and it is wrong."""
+    article = make_article(
+        title="La Métropole européenne de Lille labellisée « Territoire d’industrie »",
+        kicker="Nord",
+        lead="La Métropole européenne de Lille rejoint les bassins industriels labellisés.",
+        body=(
+            "Réunis à Chalon-sur-Saône le 9 novembre, les élus ont remis le label. "
+            "À Lille, la métropole mise sur la formation et l’innovation."
+        ),
+        status=ArticleStatus.DRAFT,
+        needs_review=True,
+    )
+    places = {
+        "venue": (territory("71076"), 0.85),
+        "city": (territory("59350"), 0.78),
+        "departement": (territory("59", TerritoryKind.DEPARTEMENT), 0.71),
+    }
+    for place, confidence in places.values():
+        ArticleTerritory.objects.create(
+            article=article,
+            territory=place,
+            method=LinkMethod.NAME,
+            confidence=confidence,
+            matched_text=place.name,
+            status=LinkStatus.SUGGESTED,
+        )
+    return article, {key: place for key, (place, _confidence) in places.items()}
+
+
+def test_editor_reviews_an_article_s_links_in_context_then_publishes_it(
+    live_server, reference, page, screenshot, axe, monkeypatch
 ):
     # Playwright's sync API runs an event loop in this thread while the test's ORM calls stay
     # synchronous: Django must not refuse them (the browser fixture sets it for its scope).
@@ -22,53 +52,72 @@ def test_editor_filters_edits_and_publishes_an_article(
     editor = make_editor("redaction")
     editor.set_password(PASSWORD)
     editor.save()
-    article = make_article(
-        title="Une usine de batteries à Béthune",
-        status=ArticleStatus.DRAFT,
-        needs_review=True,
-        territories=[territory("62119")],
-    )
-    elsewhere = make_article(title="Le port de Bordeaux recrute", territories=[territory("33063")])
+    article, places = _article_to_review()
 
-    # Log in.
+    # Log in: the admin index is the work queue, the article is among those to review.
     page.goto(f"{live_server.url}/admin/")
     page.fill("#id_username", "redaction")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_selector("#site-name")
-    screenshot("admin-01-dashboard")
+    queue = page.locator("#queue-to-review")
+    queue.wait_for()
+    screenshot("admin-01-work-queue")
+    queue.get_by_role("link", name=article.title).click()
 
-    # Filter the article list by région.
-    page.goto(f"{live_server.url}/admin/news/article/")
-    page.click("#changelist-filter >> text=Hauts-de-France")
-    page.wait_for_url(re.compile(r"region=\d+"))
-    results = page.locator("#result_list tbody")
-    assert results.get_by_text(article.title).is_visible()
-    assert results.get_by_text(elsewhere.title).count() == 0
-    screenshot("admin-02-filtered-list")
-
-    # Edit the article: fix the title, confirm the suggested link, save.
-    page.click(f"#result_list >> text={article.title}")
+    # The change form: each link with its sentence, the match marked, the rule, the confidence.
     page.wait_for_selector("#article_form")
-    page.fill("#id_title", "Une gigafactory de batteries à Béthune")
-    confirm = page.locator("input[name$='-confirm']").first
-    confirm.check()
-    screenshot("admin-03-change-form")
-    page.locator("input[name=_save]").last.click()
+    group = page.locator("#territory_links-group")
+    venue_row = group.locator("tr.form-row", has_text=str(places["venue"]))
+    assert venue_row.locator("mark").inner_text() == "Chalon-sur-Saône"
+    assert "Réunis à Chalon-sur-Saône le 9 novembre" in venue_row.inner_text()
+    assert "Nom officiel" in venue_row.inner_text() and "85 %" in venue_row.inner_text()
+    assert page.locator("input[name$='-confirm']").count() == 0  # no more two checkboxes
+    screenshot("admin-02-change-form")
+    assert axe(page) == []
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1366, f"the form is {width} px wide"
+
+    # One choice per link, found by its accessible name: reject the venue, keep the others,
+    # one of them with the keyboard only (arrow keys move within a radio group).
+    def choices(place):
+        return page.get_by_role("group", name=f"Décision pour le lien « {place} »")
+
+    choices(places["venue"]).get_by_label("Rejeter").check()
+    choices(places["city"]).get_by_label("Garder").check()
+    undecided = choices(places["departement"]).get_by_label("À décider")
+    assert undecided.is_checked()
+    undecided.focus()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert choices(places["departement"]).get_by_label("Garder").is_checked()
+    screenshot("admin-03-links-decided")
+    page.locator("input[name=_continue]").last.click()
     page.wait_for_selector(".messagelist .success")
+    assert page.locator("#territory_links-group tr.has_original").count() == 2
+    screenshot("admin-04-links-saved")
 
     # Publish it from the list with the action.
+    page.goto(f"{live_server.url}/admin/news/article/")
     page.locator(f"input[name=_selected_action][value='{article.pk}']").check()
     page.select_option("select[name=action]", "publish_articles")
     page.click("button[name=index]")
     message = page.locator(".messagelist .success").first
     message.wait_for()
     assert "1 article publié." in message.inner_text()
-    screenshot("admin-04-published")
+    screenshot("admin-05-published")
 
+    # The public page lists the territories the editor kept, not the venue.
     article.refresh_from_db()
-    assert article.title == "Une gigafactory de batteries à Béthune"
     assert article.status == ArticleStatus.PUBLISHED
-    assert article.edited_at is not None
-    assert article.territory_links.get().status == LinkStatus.CONFIRMED
-    assert article.history.latest().history_user == editor
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    listed = page.locator(".place-list > li > a:first-child").all_inner_texts()
+    screenshot("admin-06-public-page")
+    assert str(places["venue"]) not in listed
+    assert {str(places["city"]), str(places["departement"])} <= set(listed)
+
+    assert set(article.territory_links.values_list("territory", "status")) == {
+        (places["city"].pk, LinkStatus.CONFIRMED),
+        (places["departement"].pk, LinkStatus.CONFIRMED),
+    }
+    rejection = LinkRejection.objects.get(article=article)
+    assert (rejection.target, rejection.rejected_by) == (places["venue"], editor)

@@ -329,6 +329,15 @@ def test_no_warning_for_a_draft_or_when_every_link_is_checked(client, editor, st
     assert "published-pending-warning" not in client.get(change_url(article)).content.decode()
 
 
+def test_the_links_summary_counts_what_is_pending_or_says_all_is_checked(client, editor):
+    article = make_article(territories=[territory("62119"), territory("62041")])
+    html = client.get(change_url(article)).content.decode()
+    assert "2 liens suggérés par l’import à garder ou rejeter ci-dessous." in html
+    article.territory_links.update(status=LinkStatus.CONFIRMED)
+    html = client.get(change_url(article)).content.decode()
+    assert "Aucun lien suggéré en attente : tous les liens ont été vérifiés." in html
+
+
 # Tags ------------------------------------------------------------------------------------
 
 
