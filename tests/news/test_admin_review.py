@@ -395,3 +395,19 @@ def test_the_form_runs_as_many_queries_for_two_links_as_for_twelve(client, edito
     few_links = make_article(organisations=[make_organisation()], territories=[territory("62119")])
     assert _form_queries(client, few) == _form_queries(client, many)
     assert _form_queries(client, few_links) == _form_queries(client, many)
+
+
+def test_a_link_added_twice_is_refused_with_the_error_in_its_row(client, editor):
+    bethune = territory("62119")
+    article = make_article(territories=[bethune])
+    response = client.get(change_url(article))
+    data = changeform_data(response)
+    prefix = inline_prefix(response, ArticleTerritory)
+    data[f"{prefix}-TOTAL_FORMS"] = "2"
+    data[f"{prefix}-1-territory"] = str(bethune.pk)
+    data[f"{prefix}-1-article"] = str(article.pk)
+    response = client.post(change_url(article), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<tr class="row-form-errors">' in html
+    assert article.territory_links.count() == 1
