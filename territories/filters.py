@@ -130,3 +130,15 @@ class IndustryLabelFilter(RegionChoicesMixin, django_filters.FilterSet):
     class Meta:
         model = IndustryLabel
         fields = ["phase", "region"]
+
+
+class LabelMapFilter(django_filters.FilterSet):
+    """The phase the map shows (both when none is chosen): ``/carte/?phase=2023-2027``."""
+
+    phase = django_filters.ChoiceFilter(
+        label=_("Phase"), choices=LabelPhase.choices, empty_label=_("Les deux phases")
+    )
+
+    class Meta:
+        model = IndustryLabel
+        fields = ["phase"]

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.cache import cache
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from news.selectors import published_articles
-from territories.maps import TOLERANCE, CountryMap, MapItem, country_map
-from territories.models import IndustryLabel, Organisation, Territory, TerritoryKind
+from territories import outlines
+from territories.maps import TOLERANCE, AreaMap, CountryMap, MapItem, area_map, country_map
+from territories.models import (
+    IndustryLabel,
+    LabelPhase,
+    Organisation,
+    Territory,
+    TerritoryKind,
+)
+from territories.naming import fold
 
 MAP_CACHE_VERSION = 1
 MAP_CACHE_TIMEOUT = 24 * 3600
@@ -149,18 +159,84 @@ def _map_fingerprint() -> str:
     return f"label-map:{MAP_CACHE_VERSION}:{state['count']}:{last}"
 
 
-def label_map(tolerance: float = TOLERANCE) -> CountryMap:
-    """The map of every label, computed once and cached until a label changes."""
-    key = f"{_map_fingerprint()}:{tolerance}"
+def _map_rows(labels: QuerySet) -> list[tuple]:
+    return list(
+        labels.order_by("name").values_list(
+            "slug", "name", "region__name", "perimeter", "phase", "region__code", "region__slug"
+        )
+    )
+
+
+def _map_items(rows: list[tuple]) -> list[MapItem]:
+    return [
+        MapItem(slug=slug, name=name, group=region or "", geometry=perimeter, phase=phase)
+        for slug, name, region, perimeter, phase, *_ in rows
+    ]
+
+
+def label_phase_counts() -> dict[str, int]:
+    """How many labels each phase has (drawn or not): the map's legend."""
+    return dict(IndustryLabel.objects.order_by().values_list("phase").annotate(n=Count("pk")))
+
+
+def label_map(tolerance: float = TOLERANCE, phase: str = "") -> CountryMap:
+    """The map of every label (of one ``phase``, or both) over the régions, computed once
+    and cached until a label changes."""
+    key = f"{_map_fingerprint()}:{tolerance}:{phase}"
     cached = cache.get(key)
     if cached is not None:
         return cached
-    items = [
-        MapItem(slug=slug, name=name, group=region or "", geometry=perimeter)
-        for slug, name, region, perimeter in IndustryLabel.objects.order_by("name").values_list(
-            "slug", "name", "region__name", "perimeter"
-        )
-    ]
-    result = country_map(items, tolerance)
+    labels = IndustryLabel.objects.all()
+    if phase:
+        labels = labels.filter(phase=phase)
+    rows = _map_rows(labels)
+    # The régions' pages, read with the labels (one query): every région holds labels.
+    slugs = {code: slug for *_, code, slug in rows if code}
+    result = country_map(_map_items(rows), tolerance, regions=outlines.regions(slugs))
     cache.set(key, result, MAP_CACHE_TIMEOUT)
     return result
+
+
+def label_map_list(phase: str = "") -> list[dict]:
+    """The labels of the map as a list grouped by région (its text alternative)."""
+    labels = IndustryLabel.objects.all()
+    if phase:
+        labels = labels.filter(phase=phase)
+    phases = dict(LabelPhase.choices)
+    rows = [
+        {"slug": slug, "name": name, "region": region or "", "phase_label": phases.get(value)}
+        for slug, name, region, value in labels.values_list("slug", "name", "region__name", "phase")
+    ]
+    return sorted(rows, key=lambda row: (not row["region"], fold(row["region"]), fold(row["name"])))
+
+
+def label_area_map(label: IndustryLabel) -> AreaMap | None:
+    """A label's perimeter within its région: the région's départements as context (named,
+    not linked) and the région's other labels of the same phase, faint."""
+    if not label.perimeter or label.region is None:
+        return None
+    region = outlines.region(label.region.code, label.region.slug)
+    if region is None:
+        return None
+    neighbours = IndustryLabel.objects.filter(region=label.region, phase=label.phase)
+    item = MapItem(label.slug, label.name, label.region.name, label.perimeter, label.phase)
+    return area_map(
+        region,
+        outlines.departements(region.code),
+        _map_items(_map_rows(neighbours.exclude(pk=label.pk))),
+        highlight=item,
+    )
+
+
+def region_area_map(region: Territory, departements: Iterable[Territory] = ()) -> AreaMap | None:
+    """A région, its départements (linked to the pages of ``departements``) and every label
+    whose perimeter lies there, both phases."""
+    outline = outlines.region(region.code, region.slug)
+    if outline is None:
+        return None
+    slugs = {departement.code: departement.slug for departement in departements}
+    return area_map(
+        outline,
+        outlines.departements(outline.code, slugs),
+        _map_items(_map_rows(IndustryLabel.objects.filter(region=region))),
+    )

@@ -7,17 +7,23 @@ from urllib.parse import urlsplit
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import JsonResponse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from news import selectors as news
-from news.caching import per_version
+from news.caching import cached_per_version, per_version
 from news.mixins import NO_ARTICLES, ArticleBlockMixin, PublicPageMixin, region_counts
 from news.pagination import OrderedIdsPaginator, latest
 from news.versioning import current_version
 from territories import selectors
-from territories.filters import IndustryLabelFilter, OrganisationFilter, TerritoryFilter
+from territories.filters import (
+    IndustryLabelFilter,
+    LabelMapFilter,
+    OrganisationFilter,
+    TerritoryFilter,
+)
 from territories.maps import shape_map
 from territories.models import IndustryLabel, LabelPhase, Territory, TerritoryKind
 from territories.naming import fold, organisation_key
@@ -84,6 +90,13 @@ class TerritoryDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
                 lambda: list(selectors.labels_for_territory(territory).defer("perimeter"))
             ),
             organisations=SimpleLazyObject(lambda: selectors.organisations_in(territory)),
+            region_map=SimpleLazyObject(
+                lambda: (
+                    selectors.region_area_map(territory, context["children"])
+                    if territory.kind == TerritoryKind.REGION
+                    else None
+                )
+            ),
             includes_inside=territory.kind != TerritoryKind.COMMUNE,
         )
         return context
@@ -155,7 +168,13 @@ class IndustryLabelDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
         shown = [article.pk for article in context["articles"]]
         context.update(
             members=list(selectors.label_members(label)),
-            shape=shape_map(label.perimeter),
+            area_map=cached_per_version(
+                "label-area-map",
+                label.pk,
+                current_version(self.request),
+                lambda: selectors.label_area_map(label),
+            ),
+            shape=SimpleLazyObject(lambda: shape_map(label.perimeter)),
             territory_articles=latest(
                 news.published_articles()
                 .filter(news.about_label_territories(label))
@@ -172,9 +191,29 @@ class LabelMapView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Computed once per content version (the SVG is cached in the template).
-        context["map"] = per_version(
-            "label-map", current_version(self.request), selectors.label_map
+        version = current_version(self.request)
+        filterset = LabelMapFilter(self.request.GET or None, queryset=IndustryLabel.objects.none())
+        # An unknown phase shows both, as no phase does.
+        phase = filterset.form.cleaned_data.get("phase", "") if filterset.is_valid() else ""
+        counts = per_version("label-phase-counts", version, selectors.label_phase_counts)
+        # Computed once per content version and phase (the SVG is cached in the template).
+        context.update(
+            map=per_version(
+                f"label-map:{phase}", version, lambda: selectors.label_map(phase=phase)
+            ),
+            map_list=per_version(
+                f"label-map-list:{phase}", version, lambda: selectors.label_map_list(phase)
+            ),
+            phase=phase,
+            phase_switch=[
+                (value, label, sum(counts.values()) if not value else counts.get(value, 0))
+                for value, label in [("", _("Les deux phases")), *LabelPhase.choices]
+            ],
+            legend=[
+                (value, label, counts.get(value, 0))
+                for value, label in LabelPhase.choices
+                if not phase or value == phase
+            ],
         )
         return context
 
