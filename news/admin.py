@@ -69,6 +69,7 @@ from territories.admin_filters import (
     YesNoListFilter,
 )
 from territories.admin_history import HistoryAdmin
+from territories.admin_wording import AddAnotherLabelMixin
 from territories.models import Territory
 from territories.pagination import EstimatedCountPaginator
 
@@ -230,24 +231,36 @@ class LinkInline(admin.TabularInline):
 
 class ArticleTerritoryInline(LinkInline):
     model = ArticleTerritory
+    verbose_name = _("territoire")
+    verbose_name_plural = _("territoires")
+    add_another_label = _("Ajouter un territoire")
     target_field = "territory"
     autocomplete_fields = ["territory"]
 
 
 class ArticleOrganisationInline(LinkInline):
     model = ArticleOrganisation
+    verbose_name = _("organisation")
+    verbose_name_plural = _("organisations")
+    add_another_label = _("Ajouter une organisation")
     target_field = "organisation"
     autocomplete_fields = ["organisation"]
 
 
 class ArticleIndustryLabelInline(LinkInline):
     model = ArticleIndustryLabel
+    verbose_name = _("territoire d’industrie")
+    verbose_name_plural = _("territoires d’industrie")
+    add_another_label = _("Ajouter un territoire d’industrie")
     target_field = "label"
     autocomplete_fields = ["label"]
 
 
 class ArticlePersonInline(LinkInline):
     model = ArticlePerson
+    verbose_name = _("personne citée")
+    verbose_name_plural = _("personnes citées")
+    add_another_label = _("Ajouter une personne")
     target_field = "person"
     autocomplete_fields = ["person"]
 
@@ -270,7 +283,7 @@ def _suggested_count(model) -> Coalesce:
 
 
 @admin.register(Article)
-class ArticleAdmin(HistoryAdmin):
+class ArticleAdmin(AddAnotherLabelMixin, HistoryAdmin):
     list_display = [
         "title",
         "status",

@@ -328,8 +328,10 @@ class LinkRejection(models.Model):
     """An automatic link an editor rejected: the next import must not make it again."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="rejections")
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("type d’objet"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("identifiant de l’objet"))
     target = GenericForeignKey("content_type", "object_id")
     matched_text = models.CharField(_("texte repéré"), max_length=300, blank=True)
     rejected_by = models.ForeignKey(
@@ -404,7 +406,9 @@ class FileOutcome(models.TextChoices):
 
 
 class ImportFileResult(models.Model):
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="files")
+    run = models.ForeignKey(
+        ImportRun, verbose_name=_("import"), on_delete=models.CASCADE, related_name="files"
+    )
     path = models.CharField(_("chemin"), max_length=500)
     outcome = models.CharField(_("résultat"), max_length=10, choices=FileOutcome.choices)
     reason = models.TextField(_("raison"), blank=True)
@@ -427,7 +431,12 @@ class SourceDocument(models.Model):
     name = models.CharField(_("nom du fichier"), max_length=255)
     parser_version = models.PositiveIntegerField(_("version de l'analyseur"))
     first_run = models.ForeignKey(
-        ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        ImportRun,
+        verbose_name=_("premier import"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     imported_at = models.DateTimeField(_("importé le"), default=timezone.now)
 

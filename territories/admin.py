@@ -28,6 +28,7 @@ from territories.admin_filters import (
 )
 from territories.admin_forms import MERGE_MAX, OrganisationMergeForm
 from territories.admin_history import HistoryAdmin
+from territories.admin_wording import AddAnotherLabelMixin
 from territories.duplicates import organisation_duplicates
 from territories.models import (
     IndustryLabel,
@@ -93,12 +94,15 @@ class ReferenceProtectedAdmin(HistoryAdmin):
 
 class TerritoryAliasInline(admin.TabularInline):
     model = TerritoryAlias
+    verbose_name = _("alias")
+    verbose_name_plural = _("alias")
+    add_another_label = _("Ajouter un alias")
     extra = 1
     fields = ["name", "kind", "source"]
 
 
 @admin.register(Territory)
-class TerritoryAdmin(ReferenceProtectedAdmin):
+class TerritoryAdmin(AddAnotherLabelMixin, ReferenceProtectedAdmin):
     list_display = ["name", "kind", "code", "departement", "region", "population", "is_reference"]
     list_filter = [
         "kind",
@@ -218,6 +222,9 @@ class TerritoryAdmin(ReferenceProtectedAdmin):
 
 class OrganisationAliasInline(admin.TabularInline):
     model = OrganisationAlias
+    verbose_name = _("alias")
+    verbose_name_plural = _("alias")
+    add_another_label = _("Ajouter un alias")
     extra = 1
     fields = ["name", "kind"]
 
@@ -229,7 +236,7 @@ class ArticleCountMixin:
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ArticleCountMixin, HistoryAdmin):
+class OrganisationAdmin(AddAnotherLabelMixin, ArticleCountMixin, HistoryAdmin):
     list_display = ["name", "kind", "acronym", "home_territory", "article_count", "edited_at"]
     list_filter = ["kind", EditedByEditorFilter]
     search_fields = ["name"]
