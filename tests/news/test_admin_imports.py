@@ -92,12 +92,19 @@ def test_the_import_list_links_to_the_upload_page(client, editor):
     assert "Importer un lot" in html
 
 
+def test_the_dashboard_links_to_the_upload_page(client, editor):
+    html = client.get(reverse("admin:index")).content.decode()
+    assert f'href="{UPLOAD}"' in html
+
+
 def test_without_the_permission_there_is_no_link_and_the_page_is_forbidden(client):
     reader = make_user(staff=True)
     reader.user_permissions.set(Permission.objects.filter(codename="view_importrun"))
     client.force_login(reader)
     html = client.get(reverse("admin:news_importrun_changelist")).content.decode()
     assert UPLOAD not in html
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "Derniers imports" in html and UPLOAD not in html
     assert client.get(UPLOAD).status_code == 403
     response = client.post(UPLOAD, {"files": [text_file("a.txt", SAINT_OMER)]})
     assert response.status_code == 403
