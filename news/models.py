@@ -229,6 +229,16 @@ class SuggestedLink(models.Model):
     method = models.CharField(
         _("méthode"), max_length=10, choices=LinkMethod.choices, default=LinkMethod.EDITOR
     )
+class LinkQuerySet(models.QuerySet):
+    def public(self):
+        """The only definition of a link readers see: one an editor (or the import's
+        confirmation threshold) vouched for. Suggestions stay in the back-office."""
+        return self.filter(status=LinkStatus.CONFIRMED)
+
+    def suggested(self):
+        return self.filter(status=LinkStatus.SUGGESTED)
+
+
     confidence = models.FloatField(_("confiance"), default=1.0)
     matched_text = models.CharField(_("texte repéré"), max_length=300, blank=True)
     status = models.CharField(
@@ -242,6 +252,8 @@ class SuggestedLink(models.Model):
 
 class ArticleTerritory(SuggestedLink):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="territory_links")
+    objects = LinkQuerySet.as_manager()
+
     territory = models.ForeignKey(
         Territory,
         verbose_name=_("territoire"),

@@ -8,7 +8,8 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from news.selectors import published_articles
+from news.models import ArticleTerritory, LinkStatus
+from news.selectors import published_articles, through_public_links
 from territories import outlines
 from territories.maps import TOLERANCE, AreaMap, CountryMap, MapItem, area_map, country_map
 from territories.models import (
@@ -27,14 +28,22 @@ OVERVIEW_TOLERANCE = 1.8
 
 
 def _published_count(relation: str) -> Coalesce:
-    """The number of published articles linked to the outer row through ``relation``.
+    """The number of published articles linked to the outer row through ``relation``
+    (``territory_links__territory``…) by a confirmed link: suggestions are not public.
+def _split(relation: str) -> tuple[str, str]:
+    """``"territory_links__territory"`` → ``("territory_links", "territory")``."""
+    link_relation, _, target = relation.partition("__")
+    return link_relation, target
+
+
 
     Written from the article side (a join on the link table's foreign-key index) rather than
     ``article_id IN (published ids)``, which SQLite would probe for every outer row.
     """
     counts = (
         published_articles()
-        .filter(**{relation: OuterRef("pk")})
+    link_relation, target = _split(relation)
+        .filter(through_public_links(link_relation, **{target: OuterRef("pk")}))
         .order_by()
         .values(relation)
         .annotate(n=Count("pk"))
@@ -44,12 +53,15 @@ def _published_count(relation: str) -> Coalesce:
 
 
 def with_published_articles(queryset: QuerySet, relation: str) -> QuerySet:
-    """Rows that at least one published article is linked to through ``relation``.
+    """Rows that at least one published article is linked to through ``relation`` by a
+    confirmed link: a row only suggestions point to has no public article.
 
     A semi-join on the linked ids (one pass over the links, hashed) rather than an EXISTS
     probe for each of the ~37,000 territories: the directory's filter and count both use it.
     """
-    return queryset.filter(pk__in=published_articles().values(relation))
+    link_relation, _target = _split(relation)
+    linked = published_articles().filter(through_public_links(link_relation)).values(relation)
+    return queryset.filter(pk__in=linked)
 
 
 # Territories -------------------------------------------------------------------------------
@@ -130,10 +142,16 @@ def organisations_with_content(queryset: QuerySet | None = None) -> QuerySet:
 
 
 def territories_of_organisation(organisation: Organisation, limit: int = 12) -> list[Territory]:
-    """The territories its published articles are most often about."""
-    articles = published_articles().filter(organisation_links__organisation=organisation)
+    """The territories its published articles are most often about (confirmed links both
+    ways)."""
+    articles = published_articles().filter(
+        through_public_links("organisation_links", organisation=organisation)
+    )
     return list(
-        Territory.objects.filter(article_links__article__in=articles.values("pk"))
+        Territory.objects.filter(
+            article_links__article__in=articles.values("pk"),
+            article_links__status=LinkStatus.CONFIRMED,
+        )
         .annotate(mentions=Count("article_links"))
         .order_by("-mentions", "name")[:limit]
     )

@@ -53,6 +53,7 @@ def test_editor_reviews_an_article_s_links_in_context_then_publishes_it(
     editor.set_password(PASSWORD)
     editor.save()
     article, places = _article_to_review()
+    make_article(title="Un autre article", tags=["industrie", "emploi"])
 
     # Log in: the admin index is the work queue, the article is among those to review.
     page.goto(f"{live_server.url}/admin/")
@@ -90,6 +91,15 @@ def test_editor_reviews_an_article_s_links_in_context_then_publishes_it(
     page.keyboard.press("ArrowUp")
     page.keyboard.press("ArrowUp")
     assert choices(places["departement"]).get_by_label("Garder").is_checked()
+    # Tags: plain comma-separated names, the existing ones completing the name being typed.
+    tags = page.get_by_label("Étiquettes")
+    tags.fill("énergie verte, ind")
+    tags.dispatch_event("input")
+    suggestions = page.locator("#id_tags-suggestions option")
+    assert [suggestions.nth(i).get_attribute("value") for i in range(suggestions.count())] == [
+        "énergie verte, industrie"
+    ]
+    tags.fill("énergie verte, industrie")
     screenshot("admin-03-links-decided")
     page.locator("input[name=_continue]").last.click()
     page.wait_for_selector(".messagelist .success")
@@ -119,5 +129,6 @@ def test_editor_reviews_an_article_s_links_in_context_then_publishes_it(
         (places["city"].pk, LinkStatus.CONFIRMED),
         (places["departement"].pk, LinkStatus.CONFIRMED),
     }
+    assert sorted(article.tags.names()) == ["industrie", "énergie verte"]
     rejection = LinkRejection.objects.get(article=article)
     assert (rejection.target, rejection.rejected_by) == (places["venue"], editor)

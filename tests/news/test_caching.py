@@ -6,6 +6,7 @@ True)`` plays the commit, after which a writer's change must show on the next re
 
 import contextlib
 import datetime
+from functools import partial
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -22,7 +23,7 @@ from django.utils.http import http_date
 from news import versioning
 from news.caching import public_page
 from news.mixins import NO_ARTICLES
-from news.models import ArticleStatus, ContentVersion
+from news.models import ArticleStatus, ContentVersion, LinkStatus
 from news.selectors import articles_in_territory, region_article_counts
 from news.services.curation import (
     article_add_tags,
@@ -36,6 +37,9 @@ from territories.models import Territory, TerritoryKind
 from tests.admin_helpers import changeform_data, login_editor
 from tests.factories import make_article, make_organisation, make_user
 from tests.places import reference_places
+
+# Public pages show confirmed links only: the links of these articles are vouched for.
+make_article = partial(make_article, link_status=LinkStatus.CONFIRMED)
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +184,9 @@ def test_an_editors_change_in_the_admin_shows_on_the_next_request(client, commit
 
 
 def test_link_curation_and_tags_give_a_new_version(places, commit):
-    article = make_article(territories=[places.commune, places.neighbour])
+    article = make_article(
+        territories=[places.commune, places.neighbour], link_status=LinkStatus.SUGGESTED
+    )
     changes = [
         lambda: article_links_confirm(articles=[article], user=None),
         lambda: link_reject(link=article.territory_links.get(territory=places.neighbour)),

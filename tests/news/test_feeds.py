@@ -1,11 +1,16 @@
 import xml.etree.ElementTree as ET
+from functools import partial
 
 import pytest
 from django.urls import reverse
 from taggit.models import Tag
 
+from news.models import LinkStatus
 from tests.factories import make_article, make_organisation
 from tests.places import reference_places
+
+# Public pages show confirmed links only: the links of these articles are vouched for.
+make_article = partial(make_article, link_status=LinkStatus.CONFIRMED)
 
 pytestmark = pytest.mark.django_db
 

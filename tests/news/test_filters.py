@@ -1,4 +1,5 @@
 import datetime
+from functools import partial
 
 import pytest
 from django.http import QueryDict
@@ -6,9 +7,13 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from news.filters import ArticleFilter, active_filters
+from news.models import LinkStatus
 from news.selectors import published_articles
 from tests.factories import make_article, make_label, make_organisation, territory
 from tests.places import reference_places
+
+# Public pages show confirmed links only: the links of these articles are vouched for.
+make_article = partial(make_article, link_status=LinkStatus.CONFIRMED)
 
 pytestmark = pytest.mark.django_db
 

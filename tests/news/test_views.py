@@ -1,6 +1,7 @@
 import datetime
 import json
 import re
+from functools import partial
 from html.parser import HTMLParser
 
 import pytest
@@ -8,13 +9,16 @@ from django.contrib.auth.models import Permission
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from news.models import ArticlePerson, ArticleStatus
+from news.models import ArticlePerson, ArticleStatus, LinkStatus
 from news.selectors import RELATED_LIMIT
 from news.views import ArticleListView
 from territories.models import Person
 from tests.factories import make_article, make_organisation, make_user
 from tests.html_checks import assert_accessible_structure
 from tests.places import reference_places
+
+# Public pages show confirmed links only: the links of these articles are vouched for.
+make_article = partial(make_article, link_status=LinkStatus.CONFIRMED)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
 import re
+from functools import partial
 
 import pytest
 from django.core.cache import cache
@@ -12,6 +13,9 @@ from tests.html_checks import assert_accessible_structure
 from tests.places import reference_places
 
 pytestmark = pytest.mark.django_db
+
+# Public pages show confirmed links only: the links of these articles are vouched for.
+make_article = partial(make_article, link_status=LinkStatus.CONFIRMED)
 
 TERRITORY_LIST = reverse("territories:territory-list")
 ORGANISATION_LIST = reverse("territories:organisation-list")
