@@ -223,12 +223,6 @@ class LinkMethod(models.TextChoices):
     EDITOR = "editor", _("Éditeur")
 
 
-class SuggestedLink(models.Model):
-    """How an automatic link was made, so that an editor can confirm it or reject it."""
-
-    method = models.CharField(
-        _("méthode"), max_length=10, choices=LinkMethod.choices, default=LinkMethod.EDITOR
-    )
 class LinkQuerySet(models.QuerySet):
     def public(self):
         """The only definition of a link readers see: one an editor (or the import's
@@ -239,6 +233,12 @@ class LinkQuerySet(models.QuerySet):
         return self.filter(status=LinkStatus.SUGGESTED)
 
 
+class SuggestedLink(models.Model):
+    """How an automatic link was made, so that an editor can confirm it or reject it."""
+
+    method = models.CharField(
+        _("méthode"), max_length=10, choices=LinkMethod.choices, default=LinkMethod.EDITOR
+    )
     confidence = models.FloatField(_("confiance"), default=1.0)
     matched_text = models.CharField(_("texte repéré"), max_length=300, blank=True)
     status = models.CharField(
@@ -246,14 +246,14 @@ class LinkQuerySet(models.QuerySet):
     )
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
+    objects = LinkQuerySet.as_manager()
+
     class Meta:
         abstract = True
 
 
 class ArticleTerritory(SuggestedLink):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="territory_links")
-    objects = LinkQuerySet.as_manager()
-
     territory = models.ForeignKey(
         Territory,
         verbose_name=_("territoire"),

@@ -1,8 +1,12 @@
 """Reads of published articles shared by the public views, feeds and sitemaps.
 
 Everything here starts from ``Article.objects.published()``, the one definition of what the
-public may see. Hierarchy-aware filters use ``EXISTS`` subqueries rather than joins so that
-counts stay plain ``COUNT(*)`` and no ``DISTINCT`` is needed.
+public may see, and reads an article's links through ``public()`` (``LinkQuerySet``): only
+confirmed links reach readers, a suggestion stays in the back-office. The ``public_*``
+attributes that ``public_links()`` prefetches are what templates, JSON-LD and related articles
+read; ``article.territories`` and its siblings hold every link, suggestions included, and are
+for the back-office only. Hierarchy-aware filters use ``EXISTS`` subqueries rather than joins
+so that counts stay plain ``COUNT(*)`` and no ``DISTINCT`` is needed.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from news.models import (
     ArticleOrganisation,
     ArticlePerson,
     ArticleTerritory,
+    LinkStatus,
     TaggedArticle,
 )
 from news.pagination import latest
@@ -29,7 +34,16 @@ from territories.models import (
 )
 
 # Fields an article card needs: the body stays in the database.
-CARD_FIELDS = ("pk", "title", "slug", "kicker", "lead", "published_on", "date_precision")
+CARD_FIELDS = (
+    "pk",
+    "title",
+    "slug",
+    "kicker",
+    "lead",
+    "published_on",
+    "date_precision",
+    "is_brief",
+)
 RELATED_LIMIT = 4
 
 
@@ -47,10 +61,40 @@ def tags_with_content() -> QuerySet:
     return Tag.objects.filter(pk__in=published_articles().values("tagged_items__tag"))
 
 
-def card_territories() -> Prefetch:
-    """The territories an article card names."""
+def through_public_links(link_relation: str, **lookups) -> Q:
+    """``lookups`` through an article's links (``link_relation`` being ``territory_links``,
+    ``organisation_links`` or ``label_links``), restricted to confirmed links.
+
+    One ``Q`` for one ``filter()`` call: the status and the other lookups then test the same
+    link row (two ``filter()`` calls would join the link table twice and accept an article
+    whose territory is only suggested because another of its links is confirmed).
+    """
+    return Q(
+        **{f"{link_relation}__status": LinkStatus.CONFIRMED},
+        **{f"{link_relation}__{name}": value for name, value in lookups.items()},
+    )
+
+
+def public_links(relation: str, queryset: QuerySet, to_attr: str) -> Prefetch:
+    """The targets of an article's confirmed links, prefetched as the list ``to_attr``.
+
+    The status filter and the prefetch's own join on the link table are one join (Django
+    makes the prefetch's filter reuse the queryset's joins), so each article gets only the
+    targets of its own confirmed links, in the target's order.
+    """
     return Prefetch(
-        "territories", queryset=Territory.objects.only("pk", "name", "slug", "kind", "code")
+        relation,
+        queryset=queryset.filter(article_links__status=LinkStatus.CONFIRMED),
+        to_attr=to_attr,
+    )
+
+
+def card_territories() -> Prefetch:
+    """The territories an article card names (``article.public_territories``)."""
+    return public_links(
+        "territories",
+        Territory.objects.only("pk", "name", "slug", "kind", "code"),
+        "public_territories",
     )
 
 
@@ -70,7 +114,7 @@ def in_territory(territory: Territory) -> Exists:
     probe that list for every article (a région's 4,000 territories times every article), so
     there each link's territory is joined and tested instead.
     """
-    links = ArticleTerritory.objects.filter(article=OuterRef("pk"))
+    links = ArticleTerritory.objects.public().filter(article=OuterRef("pk"))
     if connection.vendor == "sqlite":
         return Exists(links.filter(TerritoryQuerySet.within_q(territory, prefix="territory__")))
     return Exists(links.filter(territory__in=Territory.objects.within(territory).values("pk")))
@@ -78,21 +122,23 @@ def in_territory(territory: Territory) -> Exists:
 
 def about_organisation(organisation: Organisation) -> Exists:
     return Exists(
-        ArticleOrganisation.objects.filter(article=OuterRef("pk"), organisation=organisation)
+        ArticleOrganisation.objects.public().filter(
+            article=OuterRef("pk"), organisation=organisation
+        )
     )
 
 
 def about_label(label: IndustryLabel) -> Exists:
-    return Exists(ArticleIndustryLabel.objects.filter(article=OuterRef("pk"), label=label))
+    return Exists(ArticleIndustryLabel.objects.public().filter(article=OuterRef("pk"), label=label))
 
 
 def about_label_territories(label: IndustryLabel) -> Exists:
     """Articles about one of the label's member territories or inside them."""
     members = label.territories.values("pk")
     return Exists(
-        ArticleTerritory.objects.filter(article=OuterRef("pk")).filter(
-            Q(territory__in=members) | Q(territory__epci__in=members)
-        )
+        ArticleTerritory.objects.public()
+        .filter(article=OuterRef("pk"))
+        .filter(Q(territory__in=members) | Q(territory__epci__in=members))
     )
 
 
@@ -107,11 +153,15 @@ def region_article_counts() -> dict[int, dict]:
     A région's count reads some 5,000 articles' links; the eighteen of them cost one such read
     together (kept per content version by the callers).
     """
+    # The status is tested in the same expression as the territory, so on the same link.
+    confirmed = Q(territory_links__status=LinkStatus.CONFIRMED)
     region = Case(
         When(
-            territory_links__territory__kind=TerritoryKind.REGION, then="territory_links__territory"
+            confirmed & Q(territory_links__territory__kind=TerritoryKind.REGION),
+            then="territory_links__territory",
         ),
-        default="territory_links__territory__region",
+        When(confirmed, then="territory_links__territory__region"),
+        default=None,
     )
     rows = (
         published_articles()
@@ -144,19 +194,34 @@ def articles_tagged(tag) -> QuerySet:
 
 
 def article_detail_queryset(*, include_drafts: bool = False) -> QuerySet:
-    """Articles with everything the detail page shows, prefetched in a fixed number of queries."""
+    """Articles with everything the detail page shows, prefetched in a fixed number of queries:
+    the confirmed links only (``public_territories``, ``public_organisations``,
+    ``public_labels``, ``public_person_links``), drafts previewed by an editor included, so that
+    a preview shows what readers will see."""
     queryset = Article.objects.all() if include_drafts else published_articles()
     return queryset.defer("source_text", "search_vector").prefetch_related(
-        Prefetch(
+        public_links(
             "territories",
-            queryset=Territory.objects.select_related("region", "departement", "epci"),
+            Territory.objects.select_related("region", "departement", "epci"),
+            "public_territories",
         ),
-        Prefetch("organisations", queryset=Organisation.objects.select_related("home_territory")),
-        Prefetch("industry_labels", queryset=IndustryLabel.objects.select_related("region")),
+        public_links(
+            "organisations",
+            Organisation.objects.select_related("home_territory"),
+            "public_organisations",
+        ),
+        public_links(
+            "industry_labels",
+            IndustryLabel.objects.select_related("region"),
+            "public_labels",
+        ),
         "tags",
         Prefetch(
             "person_links",
-            queryset=ArticlePerson.objects.select_related("person").order_by("person__name"),
+            queryset=ArticlePerson.objects.public()
+            .select_related("person")
+            .order_by("person__name"),
+            to_attr="public_person_links",
         ),
     )
 
@@ -164,18 +229,21 @@ def article_detail_queryset(*, include_drafts: bool = False) -> QuerySet:
 def related_articles(article: Article, limit: int = RELATED_LIMIT) -> list[Article]:
     """Latest published articles sharing a territory or an organisation with ``article``.
 
-    Uses the territories and organisations already prefetched on ``article``.
+    Uses the confirmed territories and organisations already prefetched on ``article``
+    (``article_detail_queryset``); only confirmed links of the others count.
     """
-    territory_ids = [territory.pk for territory in article.territories.all()]
-    organisation_ids = [organisation.pk for organisation in article.organisations.all()]
+    territory_ids = [territory.pk for territory in article.public_territories]
+    organisation_ids = [organisation.pk for organisation in article.public_organisations]
     if not territory_ids and not organisation_ids:
         return []
     shared = Q(
-        pk__in=ArticleTerritory.objects.filter(territory__in=territory_ids).values("article")
+        pk__in=ArticleTerritory.objects.public()
+        .filter(territory__in=territory_ids)
+        .values("article")
     ) | Q(
-        pk__in=ArticleOrganisation.objects.filter(organisation__in=organisation_ids).values(
-            "article"
-        )
+        pk__in=ArticleOrganisation.objects.public()
+        .filter(organisation__in=organisation_ids)
+        .values("article")
     )
     return latest(
         published_articles().filter(shared).exclude(pk=article.pk).only(*CARD_FIELDS), limit

@@ -44,8 +44,8 @@ def _linked_things(schema_type: str, objects) -> list[dict]:
 
 
 def article_json_ld(article, *, url: str) -> dict:
-    """schema.org ``NewsArticle`` of an article whose territories, organisations and tags are
-    prefetched."""
+    """schema.org ``NewsArticle`` of an article whose confirmed territories and organisations
+    (``news.selectors.article_detail_queryset``) and tags are prefetched."""
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -64,10 +64,10 @@ def article_json_ld(article, *, url: str) -> dict:
         data["alternativeHeadline"] = article.kicker
     if article.publisher:
         data["sourceOrganization"] = {"@type": "Organization", "name": article.publisher}
-    places = _linked_things("Place", article.territories.all())
+    places = _linked_things("Place", article.public_territories)
     if places:
         data["contentLocation"] = places
-    organisations = _linked_things("Organization", article.organisations.all())
+    organisations = _linked_things("Organization", article.public_organisations)
     if organisations:
         data["about"] = organisations
     keywords = [tag.name for tag in article.tags.all()]

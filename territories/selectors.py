@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from news.models import ArticleTerritory, LinkStatus
+from news.models import LinkStatus
 from news.selectors import published_articles, through_public_links
 from territories import outlines
 from territories.maps import TOLERANCE, AreaMap, CountryMap, MapItem, area_map, country_map
@@ -27,22 +27,22 @@ MAP_CACHE_TIMEOUT = 24 * 3600
 OVERVIEW_TOLERANCE = 1.8
 
 
-def _published_count(relation: str) -> Coalesce:
-    """The number of published articles linked to the outer row through ``relation``
-    (``territory_links__territory``…) by a confirmed link: suggestions are not public.
 def _split(relation: str) -> tuple[str, str]:
     """``"territory_links__territory"`` → ``("territory_links", "territory")``."""
     link_relation, _, target = relation.partition("__")
     return link_relation, target
 
 
+def _published_count(relation: str) -> Coalesce:
+    """The number of published articles linked to the outer row through ``relation``
+    (``territory_links__territory``…) by a confirmed link: suggestions are not public.
 
     Written from the article side (a join on the link table's foreign-key index) rather than
     ``article_id IN (published ids)``, which SQLite would probe for every outer row.
     """
+    link_relation, target = _split(relation)
     counts = (
         published_articles()
-    link_relation, target = _split(relation)
         .filter(through_public_links(link_relation, **{target: OuterRef("pk")}))
         .order_by()
         .values(relation)
