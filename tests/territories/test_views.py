@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from news.mixins import ArticleBlockMixin
+from news.models import LinkStatus
 from territories.models import IndustryLabel, LabelPhase, OrganisationKind
 from territories.views import OrganisationListView, TerritoryListView
 from tests.factories import make_article, make_label, make_organisation
