@@ -124,7 +124,9 @@ class LinkReviewForm(forms.ModelForm):
         self.target_name = LINK_TARGET_FIELDS[self._meta.model]
         self.text_search = text_search
         link = self.instance
-        field = self.fields["decision"]
+        field = self.fields.get("decision")
+        if field is None:  # a read-only inline (view permission only)
+            return
         if link.pk is None:
             # A link added by an editor is confirmed by construction.
             field.choices = [(Decision.KEEP, Decision.LABELS[Decision.KEEP])]
@@ -167,7 +169,8 @@ class LinkReviewForm(forms.ModelForm):
 
     @property
     def decision_field(self):
-        return self["decision"] if not self.fields["decision"].disabled else None
+        field = self.fields.get("decision")
+        return self["decision"] if field is not None and not field.disabled else None
 
     @property
     def confidence_percent(self) -> int:

@@ -280,6 +280,12 @@ def test_confirm_above_is_not_offered_when_nothing_is_pending(client, editor):
     assert 'name="confirm_above"' not in client.get(change_url(article)).content.decode()
 
 
+def test_an_inline_without_links_says_so(client, editor):
+    article = make_article(territories=[territory("62119")])
+    html = client.get(change_url(article)).content.decode()
+    assert html.count("Aucun lien pour l’instant.") == 3  # organisations, labels, people
+
+
 def test_confirm_above_needs_the_permission_to_change_links(client):
     user = make_user(staff=True)
     user.user_permissions.add(
@@ -292,7 +298,9 @@ def test_confirm_above_needs_the_permission_to_change_links(client):
     article = make_article()
     link = set_link(article, "62119", confidence=0.99)
     response = client.get(change_url(article))
-    assert 'name="confirm_above"' not in response.content.decode()
+    html = response.content.decode()
+    assert 'name="confirm_above"' not in html
+    assert "link-decision" not in html and "Suggéré" in html  # the state, read-only
     data = {**changeform_data(response), "confirm_above": "50", "_confirm_above": "1"}
     client.post(change_url(article), data)
     assert ArticleTerritory.objects.get(pk=link.pk).status == LinkStatus.SUGGESTED
