@@ -33,8 +33,8 @@ class LatestArticlesFeed(Feed):
     feed_type = Rss201rev2Feed
     language = "fr"
     url_name = "news:feed-rss"
-    title = _("Territoires d'industrie — les dernières actualités")
-    description = _("Les derniers articles publiés sur les territoires d'industrie.")
+    title = _("Territoires d’industrie — les dernières actualités")
+    description = _("Les derniers articles publiés sur les territoires d’industrie.")
 
     def link(self, obj=None):
         return absolute_url(reverse("news:article-list"))
@@ -173,7 +173,7 @@ class TagFeed(_ObjectFeedMixin, LatestArticlesFeed):
         return _("Étiquette « %(name)s » — actualités") % {"name": obj.name}
 
     def description(self, obj):
-        return _("Les derniers articles avec l'étiquette « %(name)s ».") % {"name": obj.name}
+        return _("Les derniers articles avec l’étiquette « %(name)s ».") % {"name": obj.name}
 
     def articles(self, obj):
         return selectors.articles_tagged(obj)

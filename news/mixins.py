@@ -49,7 +49,7 @@ def paginate(
     try:
         page = paginator.page(number)
     except InvalidPage as error:
-        raise Http404(_("Cette page n'existe pas.")) from error
+        raise Http404(_("Cette page n’existe pas.")) from error
     page.object_list = list(page.object_list)
     return page
 
