@@ -31,18 +31,23 @@ class AliasRow:
     alias_kind: str  # acronym, usual, long, former
 
 
-_LABEL_PREFIX_RE = re.compile(r"^(?:territoire industrie|pays)\s+")
+# What a text may put before a label's own name: "Territoire d'industrie du …", "Pays de …",
+# or the legal form of the intercommunalité that holds it alone ("la Communauté
+# d'agglomération du Pays de Saint-Omer" is the label "Pays de Saint-Omer").
+_LABEL_PREFIX_RE = re.compile(
+    r"^(?:territoire industrie|pays|communaute (?:commune|agglomeration|urbaine)|ca|cc|cu)\s+"
+)
 
 
 def label_key(name: str) -> str:
     """The comparison key of a Territoire d'industrie's name.
 
     Accents, case, punctuation and small words do not count, nor the "Territoire d'industrie"
-    or "Pays" a text puts before it: "Territoire d’industrie du Scot Lille Métropole" and
-    "SCOT Lille Métropole", "Pays de Châlons" and "Châlons", "Lens – Hénin" and "Lens-Hénin"
-    meet."""
+    or "Pays" or legal form a text puts before it: "Territoire d’industrie du Scot Lille
+    Métropole" and "SCOT Lille Métropole", "Communauté d'agglomération du Pays de Saint-Omer"
+    and "Pays de Saint-Omer", "Lens – Hénin" and "Lens-Hénin" meet."""
     key = name_key(name)
-    for _ in range(2):  # "Territoire d'industrie du Pays de Châlons"
+    for _ in range(3):  # "Territoire d'industrie de la Communauté de communes du Pays de …"
         key = _LABEL_PREFIX_RE.sub("", key)
     return key.strip()
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from news.ingest.places import PlaceMatch
 from news.ingest.structure import split_sentences
-from territories.naming import fold
+from territories.naming import fold, name_key
 from territories.reference import label_key
 
 _LABEL_WORDS = r"territoires?\s+d['’]\s?industrie"
@@ -66,6 +66,19 @@ def _members_in(span_start: int, span_end: int, places: list[PlaceMatch]) -> tup
     )
 
 
+def _members_named(subject: str, places: list[PlaceMatch]) -> tuple[int, ...]:
+    """Intercommunalités whose name the subject spells, wherever the place was first found:
+    a place is recorded once, often in the title, before the sentence that labels it."""
+    words = f" {name_key(subject)} "
+    return tuple(
+        p.place.id
+        for p in places
+        if p.place.kind in {"epci", "groupement"}
+        and name_key(p.matched_text)
+        and f" {name_key(p.matched_text)} " in words
+    )
+
+
 def _subject_name(subject: str) -> str:
     subject = subject.strip(' ,«»"“”')
     subject = _SUBJECT_PREFIX_RE.sub("", subject).strip()
@@ -108,7 +121,9 @@ def find_labels(
             if one_of:
                 subject = one_of.group("subject")
                 subject_start = start + one_of.start("subject")
-                members = _members_in(subject_start, subject_start + len(subject), places)
+                members = _members_in(
+                    subject_start, subject_start + len(subject), places
+                ) or _members_named(subject, places)
                 add(_subject_name(subject.split(",")[-1]), members, sentence, "one-of")
 
     if labelled_sentences and named:

@@ -491,71 +491,114 @@ class _KnownLabel:
     phase: str
     members: set[int]
     edited: bool
+    reference: bool  # on one of the ANCT lists
+
+    @property
+    def unofficial(self) -> bool:
+        """Made from an article and not checked by an editor since."""
+        return not self.reference and not self.edited
 
 
-def _known_labels(resolver: Resolver) -> dict[str, list[_KnownLabel]]:
-    """Labels by key, loaded once per batch (without their heavy perimeters)."""
+@dataclass
+class _LabelIndex:
+    by_key: dict[str, list[_KnownLabel]]
+    by_members: dict[frozenset[int], list[_KnownLabel]]
+
+    def add(self, label: _KnownLabel) -> None:
+        self.by_key.setdefault(label_key(label.name), []).append(label)
+        if label.members:
+            self.by_members.setdefault(frozenset(label.members), []).append(label)
+
+    def find(self, key: str, members: frozenset[int]) -> list[_KnownLabel]:
+        """Labels of that name or, when none, of exactly these members (a statement naming
+        the intercommunalités, "la CA du Beauvaisis labellisée", names the label they form)."""
+        return self.by_key.get(key) or (self.by_members.get(members, []) if members else [])
+
+
+def _known_labels(resolver: Resolver) -> _LabelIndex:
+    """Labels by key and by members, loaded once per batch (without their heavy perimeters)."""
     if resolver.labels is None:
         members: dict[int, set[int]] = {}
         for label_id, territory_id in IndustryLabel.territories.through.objects.values_list(
             "industrylabel_id", "territory_id"
         ):
             members.setdefault(label_id, set()).add(territory_id)
-        resolver.labels = {}
-        for pk, name, phase, edited_at in IndustryLabel.objects.values_list(
-            "pk", "name", "phase", "edited_at"
-        ):
-            resolver.labels.setdefault(label_key(name), []).append(
-                _KnownLabel(pk, name, phase, members.get(pk, set()), edited_at is not None)
+        resolver.labels = _LabelIndex({}, {})
+        for pk, name, phase, edited_at, is_reference in IndustryLabel.objects.order_by(
+            "pk"
+        ).values_list("pk", "name", "phase", "edited_at", "is_reference"):
+            resolver.labels.add(
+                _KnownLabel(
+                    pk, name, phase, members.get(pk, set()), edited_at is not None, is_reference
+                )
             )
     return resolver.labels
 
 
+@dataclass(frozen=True)
+class ResolvedLabel:
+    label: IndustryLabel
+    unofficial: bool  # on neither ANCT list: the article is flagged for an editor
+
+
+def _label_choose(known: list[_KnownLabel], phase: str) -> _KnownLabel:
+    """The label of the phase the text speaks of if that territory has one, else of the other
+    phase; a label of the ANCT lists before one made from articles."""
+    official = [label for label in known if label.reference]
+    pool = official or known
+    return next((label for label in pool if label.phase == phase), pool[0])
+
+
 def label_resolve(
     *, mention: LabelMention, resolver: Resolver, article: Article
-) -> IndustryLabel | None:
-    """Find or create the label a statement reports, with its members and phase."""
+) -> ResolvedLabel | None:
+    """The label a statement reports: matched to the ANCT lists of both phases by name or
+    members, created from the article only when it is on neither (with the statement's
+    members and phase), or None when nothing places it."""
     key = label_key(mention.name)
-    known = _known_labels(resolver).get(key, [])
-    if not any(label.phase == mention.phase for label in known):
+    members = frozenset(mention.members)
+    known = _known_labels(resolver).find(key, members)
+    if not known:
         # Before creating one, look again: a concurrent run may have created it meanwhile.
         resolver.labels = None
-        known = _known_labels(resolver).get(key, [])
-    same_phase = [label for label in known if label.phase == mention.phase]
-    other_phase = [label for label in known if label.phase != mention.phase]
-    members = set(mention.members)
-    if same_phase:
-        label = same_phase[0]
-        if not label.edited and members - label.members:
+        known = _known_labels(resolver).find(key, members)
+    if known:
+        chosen = _label_choose(known, mention.phase)
+        if chosen.unofficial and members - chosen.members:
+            # A label made from articles learns its members from them; an official one or one
+            # an editor checked keeps its own.
             IndustryLabel.territories.through.objects.bulk_create(
                 [
-                    IndustryLabel.territories.through(industrylabel_id=label.pk, territory_id=t)
-                    for t in members - label.members
+                    IndustryLabel.territories.through(industrylabel_id=chosen.pk, territory_id=t)
+                    for t in members - chosen.members
                 ],
                 ignore_conflicts=True,
             )
-            label.members |= members
-        return IndustryLabel.objects.get(pk=label.pk)
-    if other_phase:
-        members |= other_phase[0].members
+            chosen.members |= members
+        return ResolvedLabel(IndustryLabel.objects.get(pk=chosen.pk), chosen.unofficial)
     if not members:
         return None  # a name with nothing to place it: left to the editors
     regions = [resolver.region_of.get(pk) for pk in members]
-    region_code = max(set(regions), key=regions.count) if regions else None
-    name = other_phase[0].name if other_phase else mention.name
+    region_code = max(sorted(set(regions), key=str), key=regions.count) if regions else None
     # Only a text reporting the labelling itself dates it.
     reports_labelling = mention.rule in {"quoted-name", "labelled-members"}
     label = IndustryLabel.objects.create(
-        name=name,
-        slug=_unique_slug(IndustryLabel, slug_base(f"{name} {mention.phase}")),
+        name=mention.name,
+        slug=_unique_slug(IndustryLabel, slug_base(f"{mention.name} {mention.phase}")),
         phase=mention.phase,
         region_id=resolver.region_ids.get(region_code),
         labelled_on=article.published_on if reports_labelling else None,
     )
     label.territories.set(members)
-    known.append(_KnownLabel(label.pk, name, mention.phase, members, False))
-    resolver.labels.setdefault(key, known)
-    return label
+    resolver.labels.add(_KnownLabel(label.pk, label.name, label.phase, set(members), False, False))
+    return ResolvedLabel(label, True)
+
+
+def _unofficial_label_note(name: str) -> str:
+    return (
+        f"Territoire d’industrie « {name} » absent des listes officielles (2018–2022 et "
+        "2023–2027) : créé d’après l’article, à vérifier ou à rattacher au bon territoire."
+    )
 
 
 def _rejected(article: Article) -> set[tuple[int, int]]:
@@ -575,6 +618,17 @@ def _person(*, name: str, resolver: Resolver) -> int:
         )
         resolver.people[key] = person.pk
     return resolver.people[key]
+
+
+def _review_notes_add(article: Article, notes: list[str]) -> None:
+    """Flag the article for an editor with these notes (those it already has are not doubled)."""
+    present = article.review_notes.splitlines()
+    notes = [note for note in dict.fromkeys(notes) if note not in present]
+    if not notes:
+        return
+    article.review_notes = "\n".join([*present, *notes])
+    article.needs_review = True
+    article.save(update_fields=["review_notes", "needs_review", "updated_at"])
 
 
 def article_links_sync(
@@ -635,12 +689,16 @@ def article_links_sync(
             method, mention.confidence, mention.matched_text
         )
     sync(ArticleOrganisation, "organisation", organisations, Organisation)
-    labels = {}
+    labels, label_notes = {}, []
     for mention in item.labels:
-        label = label_resolve(mention=mention, resolver=resolver, article=article)
-        if label is not None:
-            labels[label.pk] = suggestion(LinkMethod.LABEL, 0.8, mention.matched_text)
+        resolved = label_resolve(mention=mention, resolver=resolver, article=article)
+        if resolved is None:
+            continue
+        labels[resolved.label.pk] = suggestion(LinkMethod.LABEL, 0.8, mention.matched_text)
+        if resolved.unofficial:
+            label_notes.append(_unofficial_label_note(resolved.label.name))
     sync(ArticleIndustryLabel, "label", labels, IndustryLabel)
+    _review_notes_add(article, label_notes)
     people = {
         _person(name=mention.name, resolver=resolver): {
             **suggestion(
