@@ -87,15 +87,19 @@ class Decision:
 
 
 def article_text_search(article: Article) -> TextSearch:
-    """The article's texts, folded once for all its links (the four inlines share it)."""
+    """The article's texts, folded once for all its links (the four inlines share it).
+
+    Searched in this order: the first text holding the matched words gives the sentence.
+    """
     search = getattr(article, "_review_text_search", None)
     if search is None:
         search = TextSearch(
             [
                 (gettext("titre"), article.title),
-                (gettext("surtitre"), article.kicker),
                 (gettext("chapô"), article.lead),
                 (gettext("corps"), article.body),
+                # A kicker is a word or two: a sentence of the text says more, when there is one.
+                (gettext("surtitre"), article.kicker),
                 (gettext("texte source"), article.source_text),
             ]
         )
