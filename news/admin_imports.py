@@ -409,7 +409,8 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "subtitle": None,
             "opts": self.opts,
             "form": form,
-            "errors": form.non_field_errors() if form.is_bound else [],
+            # Plain strings: the first says nothing was imported, the others name the files.
+            "errors": list(form.non_field_errors()) if form.is_bound else [],
             "max_file": filesizeformat(limits.file_bytes),
             "max_total": filesizeformat(limits.total_bytes),
             "max_members": limits.archive_members,

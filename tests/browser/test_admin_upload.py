@@ -61,6 +61,7 @@ def test_editor_uploads_a_zip_and_reads_the_report(
     alert = page.get_by_role("alert")
     alert.wait_for()
     assert "« photo.jpg » : type de fichier refusé" in alert.inner_text()
+    assert "['" not in alert.inner_text()
     assert axe(page) == []
     screenshot("admin-upload-02-refused")
     assert not ImportRun.objects.exists()

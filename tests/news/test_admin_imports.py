@@ -11,6 +11,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
+from django.utils.html import escape
 
 from news.models import (
     Article,
@@ -317,7 +318,7 @@ def test_a_refused_file_refuses_the_whole_batch_with_its_name_and_reason(
         "Rien n’a été importé : retirez ou corrigez ces fichiers, puis recommencez."
     )
     assert message in errors
-    assert message in response.content.decode().replace("&#x27;", "'")
+    assert f"<li>{escape(message)}</li>" in response.content.decode()
     assert not ImportRun.objects.exists()
     assert list(Article.objects.values_list("title", flat=True)) == ["Déjà là"]
 
