@@ -419,3 +419,27 @@ def test_a_link_added_twice_is_refused_with_the_error_in_its_row(client, editor)
     html = response.content.decode()
     assert '<tr class="row-form-errors">' in html
     assert article.territory_links.count() == 1
+
+
+def test_a_new_article_gets_its_tags_and_a_territory_added_by_hand(client, editor):
+    response = client.get(reverse("admin:news_article_add"))
+    assert response.status_code == 200
+    assert "published-pending-warning" not in response.content.decode()
+    data = changeform_data(response)
+    prefix = inline_prefix(response, ArticleTerritory)
+    data.update(
+        {
+            "title": "Une usine à Béthune",
+            "slug": "une-usine-a-bethune",
+            "body": "Texte.",
+            "tags": "énergie verte, emploi",
+            "date_precision": "day",
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-0-territory": str(territory("62119").pk),
+        }
+    )
+    response = client.post(reverse("admin:news_article_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    link = ArticleTerritory.objects.get(article__slug="une-usine-a-bethune")
+    assert (link.status, link.method) == (LinkStatus.CONFIRMED, LinkMethod.EDITOR)
+    assert sorted(link.article.tags.names()) == ["emploi", "énergie verte"]
