@@ -248,6 +248,7 @@ def reference_load(*, data: dict | None = None) -> ReferenceLoadReport:
     report.aliases_created = _load_aliases(by_kind, data)
     for phase in (LabelPhase.FIRST, LabelPhase.SECOND):
         _load_labels(data, phase, by_kind, regions, report)
+    _reconcile_across_phases(data, by_kind, report)
     if report.changed:
         # Bulk writes send no signal: the public pages learn of them here.
         content_changed()
@@ -404,6 +405,32 @@ def _article_made_labels(phase: str, rows: list[_LabelRow], wanted_of) -> dict[s
         if code:
             matches.setdefault(code, []).append(label)
     return matches
+
+
+def _reconcile_across_phases(data, by_kind, report) -> None:
+    """A label an article made for one phase that only the other phase's list has (a 2025 text
+    about a territory labelled from 2018 to 2022 only, given a second-phase copy by the
+    importer before it knew the second list) joins the official label, as the importer now
+    links such a text."""
+    for phase, other in (
+        (LabelPhase.SECOND, LabelPhase.FIRST),
+        (LabelPhase.FIRST, LabelPhase.SECOND),
+    ):
+        rows = _label_rows(data, other)
+        wanted_of = {
+            row.code: {by_kind[kind][member].pk for kind, member in row.members} for row in rows
+        }
+        matches = _article_made_labels(phase, rows, wanted_of)
+        if not matches:
+            continue
+        officials = {
+            label.code: label
+            for label in IndustryLabel.objects.filter(phase=other, code__in=matches)
+        }
+        for code, copies in matches.items():
+            for copy in copies:
+                industry_label_merge(survivor=officials[code], other=copy)
+                report.reconciled += 1
 
 
 def industry_label_merge(*, survivor: IndustryLabel, other: IndustryLabel) -> None:

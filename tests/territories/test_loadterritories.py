@@ -284,3 +284,15 @@ def test_a_label_an_editor_changed_is_not_reconciled():
     label.save()
     reference_load()
     assert IndustryLabel.objects.filter(pk=label.pk, code__isnull=True).exists()
+
+
+def test_a_copy_of_a_label_only_the_other_phase_has_joins_it():
+    # A 2025 text about Sel et Vermois, labelled in the first phase only: the importer used to
+    # make a second-phase copy of it.
+    official = first("ti-4409")
+    copy_ = make_label("Sel et Vermois", territories=list(official.territories.all()))
+    article = make_article(labels=[copy_])
+    report = reference_load()
+    assert report.reconciled == 1
+    assert not IndustryLabel.objects.filter(pk=copy_.pk).exists()
+    assert list(article.industry_labels.all()) == [official]
