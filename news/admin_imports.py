@@ -29,6 +29,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from news.admin_filters import ImportFileRunFilter
 from news.models import Article, FileOutcome, ImportFileResult, ImportRun, ImportRunStatus
 from news.services.imports import import_run_interruption, texts_import
 from news.services.uploads import UploadLimits, upload_read
@@ -490,7 +491,7 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(ImportFileResult)
 class ImportFileResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["path", "outcome", "reason", "run"]
-    list_filter = ["outcome", "run"]
+    list_filter = ["outcome", ImportFileRunFilter]  # one import among many: a drop-down list
     list_select_related = ["run"]
     search_fields = ["path", "reason"]
     fields = ["run", "path", "outcome", "reason", "content_hash", "articles_display"]

@@ -185,3 +185,18 @@ def test_the_queue_costs_the_same_number_of_queries_however_long_it_is(
         response = client.get(reverse(INDEX))
     assert len(response.context["work_queue"].imports) == 5
     assert response.context["work_queue"].pending_links_count == 18
+
+
+def test_an_imports_failed_files_are_one_choice_of_a_drop_down_filter(client):
+    login_editor(client)
+    runs = [ImportRun.objects.create(triggered_by="loadseeds") for _ in range(3)]
+    for run in runs:
+        ImportFileResult.objects.create(run=run, path=f"seeds/{run.pk}.txt", outcome="failed")
+    url = reverse("admin:news_importfileresult_changelist")
+    response = client.get(url, {"run__id__exact": runs[1].pk})
+    assert [result.run for result in response.context["cl"].result_list] == [runs[1]]
+    html = response.content.decode()
+    assert 'id="changelist-filter-run__id__exact"' in html
+    assert f'<option value="{runs[1].pk}" selected>' in html
+    assert client.get(url, {"run__id__exact": "x"}).context["cl"].result_list.count() == 0
+    assert client.get(url, {"run__id__exact": ""}).context["cl"].result_list.count() == 3
