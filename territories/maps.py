@@ -535,27 +535,43 @@ def area_map(
     placed: list[tuple[float, float, float, float]] = []
     written: set[str] = set()
 
-    def named(item: MapItem, d: str) -> MapShape:
-        point = representative_point(item.geometry)
-        # The same name twice (a territory labelled in both phases) is written once.
-        if point is None or item.name in written:
-            return MapShape(item.slug, item.name, d, item.phase)
-        x, y = frame.point(*point)
+    def place(name: str, x: float, y: float, size: float) -> bool:
+        """Whether ``name`` fits at (x, y) without covering a name already written."""
         # About 0.6 em a character, with a margin: names must not touch.
-        half = len(item.name) * name_size * 0.32 + 2
-        extent = (x - half, y - name_size * 0.9, x + half, y + name_size * 0.4)
+        half = len(name) * size * 0.32 + 2
+        extent = (x - half, y - size * 0.9, x + half, y + size * 0.4)
         inside = extent[0] >= 0 and extent[2] <= width and extent[1] >= 0 and extent[3] <= height
         if not inside or any(_boxes_overlap(extent, other) for other in placed):
-            return MapShape(item.slug, item.name, d, item.phase)
+            return False
         placed.append(extent)
-        written.add(item.name)
-        return MapShape(item.slug, item.name, d, item.phase, svg_number(x), svg_number(y))
+        return True
 
+    def named(item: MapItem, d: str, size: float) -> MapShape:
+        point = representative_point(item.geometry)
+        # The same name twice (a territory labelled in both phases) is written once.
+        if point is not None and item.name not in written:
+            x, y = frame.point(*point)
+            if place(item.name, x, y, size):
+                written.add(item.name)
+                return MapShape(item.slug, item.name, d, item.phase, svg_number(x), svg_number(y))
+        return MapShape(item.slug, item.name, d, item.phase)
+
+    # Names in order of importance: the highlighted label, the départements, the labels.
     highlighted = None
     if highlight is not None:
         d = path_data(highlight.geometry, frame, tolerance)
         if d:
-            highlighted = named(highlight, d)
+            highlighted = named(highlight, d, name_size * 1.3)
+    departement_shapes = []
+    for outline in departements:
+        shape = _base_shape(outline, frame, tolerance)
+        if shape is None:
+            continue
+        if shape.label_x and not place(
+            shape.name, float(shape.label_x), float(shape.label_y), name_size * 0.9
+        ):
+            shape = MapShape(shape.slug, shape.name, shape.d)
+        departement_shapes.append(shape)
     drawn = []
     for item in items:
         if highlight is not None and item.slug == highlight.slug:
@@ -566,13 +582,9 @@ def area_map(
     # Larger shapes get their names first: a long path is a rough but cheap measure.
     drawn.sort(key=lambda pair: (-len(pair[1]), pair[0].name))
     shapes = sorted(
-        (named(item, d) for item, d in drawn), key=lambda shape: (shape.phase, shape.name)
+        (named(item, d, name_size) for item, d in drawn),
+        key=lambda shape: (shape.phase, shape.name),
     )
-    departement_shapes = []
-    for outline in departements:
-        shape = _base_shape(outline, frame, tolerance)
-        if shape:
-            departement_shapes.append(shape)
     return AreaMap(
         width=width,
         height=height,
