@@ -16,6 +16,7 @@ import pytest
 
 from news.models import LinkStatus
 from territories.models import IndustryLabel
+from tests.browser.conftest import PHONE
 from tests.factories import make_article, make_label, make_organisation, territory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -235,6 +236,21 @@ def check_phone_layout(browser_page, base_url: str) -> list[str]:
     )
     if label != '"Type\u00a0: "':
         problems.append(f"phone: a table cell is not labelled ({label})")
+    # Without JavaScript nothing is out of reach: the menu and the filters stay open.
+    context = browser_page.context.browser.new_context(
+        locale="fr-FR", java_script_enabled=False, **PHONE
+    )
+    try:
+        static_page = context.new_page()
+        static_page.goto(base_url + "/territoires/")
+        if static_page.get_by_role("button", name="Menu").count():
+            problems.append("phone without JavaScript: a Menu button that cannot work")
+        if not static_page.get_by_role("navigation", name="Navigation principale").is_visible():
+            problems.append("phone without JavaScript: the menu is hidden")
+        if not static_page.locator("#filters").is_visible():
+            problems.append("phone without JavaScript: the filters are hidden")
+    finally:
+        context.close()
     return problems
 
 
