@@ -25,7 +25,7 @@ from news.seo import absolute_url, article_json_ld, summary
 from news.versioning import current_version
 from territories.models import IndustryLabel, LabelPhase, Territory, TerritoryKind
 from territories.naming import fold
-from territories.selectors import OVERVIEW_TOLERANCE, label_map
+from territories.selectors import OVERVIEW_TOLERANCE, label_map, programme_phase_counts
 
 
 class HomeView(PublicPageMixin, TemplateView):
@@ -53,6 +53,8 @@ class HomeView(PublicPageMixin, TemplateView):
                 for phase, phase_label in LabelPhase.choices
             ],
             label_count=sum(phases.values()),
+            # The programme's own figures (the ANCT lists), not the labels only articles know.
+            programme_phases=programme_phase_counts(),
             # Computed once per content version (the SVG is cached in the template).
             map=per_version(
                 f"label-map:{OVERVIEW_TOLERANCE}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from news.models import LinkStatus
@@ -20,6 +20,7 @@ from territories.models import (
     TerritoryKind,
 )
 from territories.naming import fold
+from territories.reference import label_key
 
 MAP_CACHE_VERSION = 1
 MAP_CACHE_TIMEOUT = 24 * 3600
@@ -169,6 +170,53 @@ def labels_with_counts(queryset: QuerySet | None = None) -> QuerySet:
 
 def label_members(label: IndustryLabel) -> QuerySet:
     return label.territories.select_related("departement").order_by("name")
+
+
+def programme_phase_counts() -> dict[str, int]:
+    """How many territories each phase of the programme has (the ANCT lists, not the labels
+    only articles know): ``{"first": 149, "second": 183}``."""
+    counts = dict(
+        IndustryLabel.objects.filter(is_reference=True)
+        .order_by()
+        .values_list("phase")
+        .annotate(n=Count("pk"))
+        .values_list("phase", "n")
+    )
+    return {"first": counts.get(LabelPhase.FIRST, 0), "second": counts.get(LabelPhase.SECOND, 0)}
+
+
+def label_member_groups(label: IndustryLabel) -> list[tuple[str, list[Territory]]]:
+    """The members by kind, intercommunalités first: ``[(kind, members)]``, one query."""
+    members = list(label_members(label))
+    order = [TerritoryKind.EPCI, TerritoryKind.GROUPING, TerritoryKind.COMMUNE]
+    groups = [(kind, [m for m in members if m.kind == kind]) for kind in order]
+    others = [m for m in members if m.kind not in order]
+    return [(kind, rows) for kind, rows in groups if rows] + (
+        [(others[0].kind, others)] if others else []
+    )
+
+
+def label_counterparts(label: IndustryLabel) -> list[IndustryLabel]:
+    """The same territory in the other phase: labels of the other phase with the same name,
+    then those sharing members with it (most shared first). Each has ``shared``, the number
+    of members in common, and ``same_name``. One query over the other phase's labels."""
+    key = label_key(label.name)
+    others = (
+        IndustryLabel.objects.exclude(phase=label.phase)
+        .only("pk", "name", "slug", "phase")
+        .annotate(
+            shared=Count(
+                "territories",
+                filter=Q(territories__in=label.territories.values("pk")),
+            )
+        )
+    )
+    result = []
+    for other in others:
+        other.same_name = label_key(other.name) == key
+        if other.same_name or other.shared:
+            result.append(other)
+    return sorted(result, key=lambda other: (not other.same_name, -other.shared, fold(other.name)))
 
 
 def _map_fingerprint() -> str:

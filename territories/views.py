@@ -143,11 +143,17 @@ class IndustryLabelListView(PublicPageMixin, BoundFilterMixin, FilterView):
     template_name = "territories/industrylabel_list.html"
 
     def get_queryset(self):
-        return selectors.labels_with_counts().order_by("region__name", "name")
+        # Both phases, without the perimeters (a few hundred kilobytes the list never shows).
+        return (
+            selectors.labels_with_counts()
+            .defer("perimeter")
+            .order_by("region__name", "name")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["phases"] = dict(LabelPhase.choices)
+        context["programme_phases"] = selectors.programme_phase_counts()
         return context
 
 
@@ -166,8 +172,14 @@ class IndustryLabelDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
         context = super().get_context_data(**kwargs)
         label = self.object
         shown = [article.pk for article in context["articles"]]
+        member_groups = selectors.label_member_groups(label)
         context.update(
-            members=list(selectors.label_members(label)),
+            members=[member for _kind, rows in member_groups for member in rows],
+            member_groups=member_groups,
+            counterparts=selectors.label_counterparts(label),
+            other_phase_label=LabelPhase(
+                LabelPhase.FIRST if label.phase == LabelPhase.SECOND else LabelPhase.SECOND
+            ).label,
             area_map=cached_per_version(
                 "label-area-map",
                 label.pk,
