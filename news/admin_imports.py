@@ -60,7 +60,6 @@ ARTICLE_FIGURES = [
     ("articles_unchanged", _("Articles inchangés")),
     ("articles_kept", _("Articles conservés (modifiés par un éditeur)")),
     ("links_created", _("Liens suggérés créés")),
-    ("links_confirmed", _("Liens confirmés à la publication (seuil de confiance)")),
     ("needs_review", _("Articles à vérifier dans ces fichiers")),
 ]
 

@@ -521,3 +521,17 @@ def test_the_report_is_read_only(client, editor):
     assert client.post(url, {"triggered_by": "x"}).status_code == 403
     run.refresh_from_db()
     assert run.triggered_by == "loadseeds (redaction@serveur)"
+
+
+def test_the_report_of_an_interrupted_run_says_why(client, editor):
+    run = ImportRun.objects.create(
+        triggered_by="Importer un lot (claire)",
+        status=ImportRunStatus.INTERRUPTED,
+        options={"uploads": ["lot.zip"], "publish": False},
+        summary={"files": 1, "imported": 1, "interrupted": "arrêté en cours de route (Ctrl-C)"},
+    )
+    ImportFileResult.objects.create(run=run, path="lot.zip/a.txt", outcome=FileOutcome.IMPORTED)
+    html = client.get(reverse("admin:news_importrun_change", args=[run.pk])).content.decode()
+    assert "Interrompu — arrêté en cours de route (Ctrl-C)" in html
+    assert "pas terminé" in html
+    assert "Fichiers envoyés" in html and "lot.zip" in html
