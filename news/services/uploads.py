@@ -56,8 +56,6 @@ class UploadedFileLike(Protocol):
 
     def seek(self, offset: int, whence: int = 0) -> int: ...
 
-    def tell(self) -> int: ...
-
 
 @dataclass(frozen=True)
 class UploadProblem:
@@ -110,6 +108,13 @@ def _too_big(size: int | None, limit: int) -> str:
     return _("trop volumineux : %(size)s, la limite par fichier est de %(limit)s") % {
         "size": _size(size),
         "limit": _size(limit),
+    }
+
+
+def _too_many(count: int, limit: int) -> str:
+    return _("archive de %(count)d entrées, la limite est de %(max)d") % {
+        "count": count,
+        "max": limit,
     }
 
 
@@ -216,13 +221,7 @@ def _archive_read(
 
     declared = _declared_entries(upload)
     if declared is not None and declared > limits.archive_members:
-        refuse(
-            _("archive de %(count)d entrées, la limite est de %(max)d")
-            % {
-                "count": declared,
-                "max": limits.archive_members,
-            }
-        )
+        refuse(_too_many(declared, limits.archive_members))
         batch.problems.extend(problems)
         return
     try:
@@ -235,10 +234,7 @@ def _archive_read(
     with archive:
         members = archive.infolist()
         if len(members) > limits.archive_members:
-            refuse(
-                _("archive de %(count)d entrées, la limite est de %(max)d")
-                % {"count": len(members), "max": limits.archive_members}
-            )
+            refuse(_too_many(len(members), limits.archive_members))
             batch.problems.extend(problems)
             return
         for info in members:
