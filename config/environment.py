@@ -89,6 +89,22 @@ def env_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from error
 
 
+def env_float(
+    env: Mapping[str, str], name: str, default: float, *, low: float = 0.0, high: float = 1.0
+) -> float:
+    """A number between ``low`` and ``high`` (a share, a confidence)."""
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}.") from error
+    if not low <= number <= high:
+        raise ImproperlyConfigured(f"{name} must be between {low} and {high}, not {value!r}.")
+    return number
+
+
 def env_list(env: Mapping[str, str], name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env.get(name, default).split(",") if item.strip()]
 

@@ -24,6 +24,10 @@ EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "news" / "ingest" 
 BASELINE_FILE = EVAL_DIR / "baseline.json"
 # Confidence buckets of the calibration table: [low, high).
 CONFIDENCE_BUCKETS = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.01)]
+# Candidate values of IMPORT_CONFIRM_THRESHOLD: what ``--publish`` would confirm at each.
+CANDIDATE_THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
+# The kinds of links scored against the annotations (industry labels are not annotated).
+LINK_KINDS = ("territories", "organisations", "people")
 
 
 class AnnotationError(ValueError):
@@ -227,25 +231,46 @@ class PageScore:
     problems: list[str] = field(default_factory=list)
     # (confidence, verdict) of every territory link: "right", "optional" or "wrong".
     links: list[tuple[float, str]] = field(default_factory=list)
+    # The same for the links of organisations and people ("optional": an accepted borderline
+    # organisation, or a second spelling of one already found).
+    organisation_links: list[tuple[float, str]] = field(default_factory=list)
+    people_links: list[tuple[float, str]] = field(default_factory=list)
+
+    def links_of(self, kind: str) -> list[tuple[float, str]]:
+        return {
+            "territories": self.links,
+            "organisations": self.organisation_links,
+            "people": self.people_links,
+        }[kind]
 
 
 def _organisation_counts(
-    expected: ExpectedArticle | None, found_names: list[str], problems: list[str]
+    expected: ExpectedArticle | None,
+    found: list[str] | dict[str, float],
+    problems: list[str],
+    links: list[tuple[float, str]] | None = None,
 ) -> Counts:
+    """Organisations found (names, or names and their confidence) against the annotation;
+    each one's verdict is appended to ``links`` with its confidence."""
     counts = Counts()
     wanted = list(expected.organisations) if expected else []
     optional = expected.organisations_optional if expected else frozenset()
     matched = [False] * len(wanted)
-    for name in dict.fromkeys(found_names):
+    confidences = found if isinstance(found, dict) else dict.fromkeys(found, 0.0)
+    verdicts = [] if links is None else links
+    for name, confidence in confidences.items():
         keys = org_keys(name)
         hit = next((i for i, w in enumerate(wanted) if not matched[i] and keys & w), None)
         if hit is not None:
             matched[hit] = True
             counts.true_positives += 1
+            verdicts.append((confidence, "right"))
         elif keys & optional or any(keys & w for w in wanted):
-            continue  # an accepted borderline name, or a second spelling of a found one
+            # An accepted borderline name, or a second spelling of a found one.
+            verdicts.append((confidence, "optional"))
         else:
             counts.false_positives += 1
+            verdicts.append((confidence, "wrong"))
             problems.append(f"organisation en trop : {name}")
     counts.false_negatives = matched.count(False)
     for index, done in enumerate(matched):
@@ -336,13 +361,22 @@ def _score_article(
         score.territories.false_negatives += 1
         problems.append(f"territoire manqué : {place_names.get(key, key)} ({key}) ({label})")
 
-    score.organisations.add(
-        _organisation_counts(
-            expected, [o.name for o in item.organisations] if item else [], problems
+    organisations_found: dict[str, float] = {}
+    for organisation in item.organisations if item else []:
+        organisations_found[organisation.name] = max(
+            organisations_found.get(organisation.name, 0.0), organisation.confidence
         )
+    score.organisations.add(
+        _organisation_counts(expected, organisations_found, problems, score.organisation_links)
     )
-    people_found = {person_key(p.name) for p in item.people} if item else set()
+    people_confidence: dict[str, float] = {}
+    for person in item.people if item else []:
+        key = person_key(person.name)
+        people_confidence[key] = max(people_confidence.get(key, 0.0), person.confidence)
+    people_found = set(people_confidence)
     people_wanted = expected.people if expected else frozenset()
+    for key, confidence in people_confidence.items():
+        score.people_links.append((confidence, "right" if key in people_wanted else "wrong"))
     people = Counts(
         len(people_found & people_wanted),
         len(people_found - people_wanted),
@@ -377,6 +411,8 @@ class Report:
             total.organisations.add(page.organisations)
             total.people.add(page.people)
             total.links.extend(page.links)
+            total.organisation_links.extend(page.organisation_links)
+            total.people_links.extend(page.people_links)
         return total
 
     def figures(self) -> dict[str, float]:
@@ -404,11 +440,12 @@ class Report:
             "chrome_left": total.chrome_left,
         }
 
-    def calibration(self) -> list[tuple[str, int, int, int, int]]:
+    def calibration(self, kind: str = "territories") -> list[tuple[str, int, int, int, int]]:
         """Per confidence bucket: links, right, optional (venues, passing), wrong."""
         rows = []
+        links = self.total().links_of(kind)
         for low, high in CONFIDENCE_BUCKETS:
-            verdicts = [v for c, v in self.total().links if low <= c < high]
+            verdicts = [v for c, v in links if low <= c < high]
             rows.append(
                 (
                     f"{low:.2f}–{min(high, 1.0):.2f}",
@@ -419,6 +456,51 @@ class Report:
                 )
             )
         return rows
+
+
+@dataclass(frozen=True)
+class ThresholdRow:
+    """What ``--publish`` would confirm of one kind of link at one threshold."""
+
+    threshold: float
+    kind: str
+    confirmed: int  # links at or above the threshold
+    right: int  # of them, marked right by the annotations
+    optional: int  # borderline: a venue, a passing mention, a second spelling
+    wrong: int
+    left: int  # links below the threshold, left as suggestions
+    right_left: int  # of them, right: what editors will have to confirm by hand
+
+    @property
+    def precision(self) -> float | None:
+        """The share of the confirmed links that are right (``None`` when none is)."""
+        return self.right / self.confirmed if self.confirmed else None
+
+
+def threshold_table(
+    report: Report, thresholds: Iterable[float] = CANDIDATE_THRESHOLDS
+) -> list[ThresholdRow]:
+    """For each candidate threshold and kind of link, what would be confirmed and how right."""
+    total = report.total()
+    rows = []
+    for threshold in thresholds:
+        for kind in LINK_KINDS:
+            links = total.links_of(kind)
+            above = [v for c, v in links if c >= threshold]
+            below = [v for c, v in links if c < threshold]
+            rows.append(
+                ThresholdRow(
+                    threshold=threshold,
+                    kind=kind,
+                    confirmed=len(above),
+                    right=above.count("right"),
+                    optional=above.count("optional"),
+                    wrong=above.count("wrong"),
+                    left=len(below),
+                    right_left=below.count("right"),
+                )
+            )
+    return rows
 
 
 # Scores where more is better; for the others (wrong dates, homonyms, chrome) less is better.

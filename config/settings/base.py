@@ -13,7 +13,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from config import environment
-from config.environment import env_bool, env_int, env_list
+from config.environment import env_bool, env_float, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -134,7 +134,7 @@ if env_bool(_env, "SECURE_PROXY_SSL_HEADER"):
     # Only behind a proxy that sets X-Forwarded-Proto itself and strips the client's.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-SITE_NAME = _env.get("SITE_NAME", "Territoires d'industrie — actualités")
+SITE_NAME = _env.get("SITE_NAME", "Territoires d’industrie — actualités")
 SITE_URL = _env.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 TAGGIT_CASE_INSENSITIVE = True
@@ -142,6 +142,10 @@ TAGGIT_CASE_INSENSITIVE = True
 # The importer refuses a file larger than this many bytes (8 MiB by default): a scraped page is
 # a few kilobytes, so a bigger "text" is a dump or a mistake, and it is never read into memory.
 IMPORT_MAX_FILE_BYTES = env_int(_env, "IMPORT_MAX_FILE_BYTES", 8 * 1024 * 1024)
+# Publishing an import (loadseeds --publish) confirms the links whose confidence is at least
+# this (0–1); the others stay suggestions, hidden from readers until an editor confirms them.
+# Calibrated on the importer's evaluation pages (make eval, README "Publishing an import").
+IMPORT_CONFIRM_THRESHOLD = env_float(_env, "IMPORT_CONFIRM_THRESHOLD", 0.8)
 # "Importer un lot" in the admin: what one upload may weigh, sent and once decompressed
 # (32 MiB by default; the texts are held in memory while they are imported), and how many
 # entries one .zip may hold. The upload handler stops reading files past the first limit.

@@ -8,7 +8,14 @@ import io
 from django.conf import settings
 from django.db.models import Prefetch
 
-from news.models import Article, ArticleTerritory
+from news.models import (
+    Article,
+    ArticleIndustryLabel,
+    ArticleOrganisation,
+    ArticlePerson,
+    ArticleTerritory,
+    LinkStatus,
+)
 from territories.models import IndustryLabel, Organisation, Territory
 from territories.selectors import organisations_with_content
 
@@ -35,15 +42,32 @@ def _territory(territory: Territory) -> dict:
     return {"kind": territory.kind, "code": territory.code, "name": territory.name}
 
 
+def _links(model, *, include_drafts: bool):
+    """An article's links: the confirmed ones (what readers see), or every one for editors."""
+    return model.objects.all() if include_drafts else model.objects.public()
+
+
 def _articles(*, include_drafts: bool):
     articles = Article.objects.all() if include_drafts else Article.objects.published()
     return articles.order_by("published_on", "pk").prefetch_related(
         Prefetch(
             "territory_links",
-            queryset=ArticleTerritory.objects.select_related("territory").order_by("pk"),
+            queryset=_links(ArticleTerritory, include_drafts=include_drafts)
+            .select_related("territory")
+            .order_by("pk"),
         ),
-        "organisation_links__organisation",
-        "person_links__person",
+        Prefetch(
+            "organisation_links",
+            queryset=_links(ArticleOrganisation, include_drafts=include_drafts)
+            .select_related("organisation")
+            .order_by("pk"),
+        ),
+        Prefetch(
+            "person_links",
+            queryset=_links(ArticlePerson, include_drafts=include_drafts)
+            .select_related("person")
+            .order_by("pk"),
+        ),
         "tags",
     )
 
@@ -51,17 +75,18 @@ def _articles(*, include_drafts: bool):
 def export_dataset(*, include_drafts: bool = False) -> dict:
     """Articles, the territories and organisations they are linked to, and the labels.
 
-    Open data is what the public site shows: published articles, the organisations they name
-    and, for each label, its published articles. ``include_drafts`` (for editors) exports
-    every article and organisation.
+    Open data is what the public site shows: published articles, their confirmed links, the
+    organisations those name and, for each label, the published articles confirmed as about
+    it. ``include_drafts`` (for editors) exports every article and organisation, and the links
+    still suggested too; every link carries its ``link_status`` either way.
     """
     articles = []
-    exported_ids = set()
+    slugs: dict[int, str] = {}
     used_territories: dict[int, Territory] = {}
     for article in _articles(include_drafts=include_drafts):
-        exported_ids.add(article.pk)
-        territories = [link.territory for link in article.territory_links.all()]
-        used_territories.update({t.pk: t for t in territories})
+        slugs[article.pk] = article.slug
+        territory_links = list(article.territory_links.all())
+        used_territories.update({link.territory.pk: link.territory for link in territory_links})
         articles.append(
             {
                 "slug": article.slug,
@@ -77,25 +102,32 @@ def export_dataset(*, include_drafts: bool = False) -> dict:
                     "position": article.source_position,
                     "publisher": article.publisher,
                 },
-                "territories": [_territory(t) for t in territories],
+                "territories": [
+                    {**_territory(link.territory), "link_status": link.status}
+                    for link in territory_links
+                ],
                 "organisations": [
                     {
                         "name": link.organisation.name,
                         "slug": link.organisation.slug,
                         "kind": link.organisation.kind,
+                        "link_status": link.status,
                     }
                     for link in article.organisation_links.all()
                 ],
                 "people": [
-                    {"name": link.person.name, "role": link.role}
+                    {"name": link.person.name, "role": link.role, "link_status": link.status}
                     for link in article.person_links.all()
                 ],
                 "tags": sorted(tag.name for tag in article.tags.all()),
             }
         )
     labels = []
+    label_links = Prefetch(
+        "article_links", queryset=_links(ArticleIndustryLabel, include_drafts=include_drafts)
+    )
     for label in IndustryLabel.objects.order_by("phase", "name").prefetch_related(
-        "territories", "articles"
+        "territories", label_links
     ):
         members = list(label.territories.all())
         used_territories.update({t.pk: t for t in members})
@@ -107,7 +139,11 @@ def export_dataset(*, include_drafts: bool = False) -> dict:
                 "phase": label.phase,
                 "labelled_on": label.labelled_on.isoformat() if label.labelled_on else None,
                 "territories": [_territory(t) for t in members],
-                "articles": sorted(a.slug for a in label.articles.all() if a.pk in exported_ids),
+                "articles": sorted(
+                    slugs[link.article_id]
+                    for link in label.article_links.all()
+                    if link.article_id in slugs
+                ),
             }
         )
     organisations = [
@@ -146,8 +182,13 @@ def export_dataset(*, include_drafts: bool = False) -> dict:
     }
 
 
+def _suggested_mark(linked: dict) -> str:
+    return "?" if linked["link_status"] == LinkStatus.SUGGESTED else ""
+
+
 def export_articles_csv(dataset: dict) -> str:
-    """One row per article; linked records as "kind:code" or slugs joined with "; "."""
+    """One row per article; linked records as "kind:code" or slugs joined with "; ", a link
+    still suggested (``--include-drafts`` only) followed by "?"."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -160,10 +201,13 @@ def export_articles_csv(dataset: dict) -> str:
                 "source_position": article["source"]["position"],
                 "publisher": article["source"]["publisher"],
                 "territories": "; ".join(
-                    f"{t['kind']}:{t['code'] or t['name']}" for t in article["territories"]
+                    f"{t['kind']}:{t['code'] or t['name']}{_suggested_mark(t)}"
+                    for t in article["territories"]
                 ),
-                "organisations": "; ".join(o["slug"] for o in article["organisations"]),
-                "people": "; ".join(p["name"] for p in article["people"]),
+                "organisations": "; ".join(
+                    f"{o['slug']}{_suggested_mark(o)}" for o in article["organisations"]
+                ),
+                "people": "; ".join(f"{p['name']}{_suggested_mark(p)}" for p in article["people"]),
                 "tags": "; ".join(article["tags"]),
             }
         )

@@ -57,6 +57,7 @@ from news.models import (
     TaggedArticle,
 )
 from news.services.lengths import article_fields_fit
+from news.services.publishing import import_publish
 from news.services.tags import tag_get_or_create
 from news.versioning import content_changed
 from territories.models import (
@@ -748,6 +749,8 @@ def _article_values(item: ParsedItem) -> dict:
         "date_precision": item.date_precision,
         "date_inferred": item.date_inferred,
         "publisher": item.publisher[:200],
+        "source_url": item.source_url if len(item.source_url) <= 500 else "",
+        "is_brief": item.is_brief,
         "needs_review": bool(notes),
         "review_notes": "\n".join(notes),
     }
@@ -808,6 +811,10 @@ def article_import(
     new = action == "created"
     links = article_links_sync(article=article, item=item, resolver=resolver, new=new)
     article_tags_set(article=article, names=item.tags, resolver=resolver, new=new)
+    if publish:
+        # Only the links at or above the confirmation threshold become public; an article
+        # with no title or no text stays a draft (news.services.publishing).
+        import_publish(article=article)
     return ArticleOutcome(
         action, article.slug, article.title, links, article.needs_review, article.pk
     )

@@ -23,7 +23,7 @@ from django.utils.http import http_date
 from news import versioning
 from news.caching import public_page
 from news.mixins import NO_ARTICLES
-from news.models import ArticleStatus, ContentVersion, LinkStatus
+from news.models import ArticleStatus, ArticleTerritory, ContentVersion, LinkStatus
 from news.selectors import articles_in_territory, region_article_counts
 from news.services.curation import (
     article_add_tags,
@@ -32,6 +32,7 @@ from news.services.curation import (
     article_unpublish,
     link_reject,
 )
+from news.services.publishing import publish_articles
 from news.versioning import content_changed, current_version
 from territories.models import Territory, TerritoryKind
 from tests.admin_helpers import changeform_data, login_editor
@@ -432,3 +433,30 @@ def test_the_layout_rendered_once_per_section_still_marks_the_current_one(client
         assert territories_link in territory_page
         assert articles_link not in territory_page
         assert "aria-current" not in client.get(HOME).content.decode()
+
+
+# Links: their status is what readers see ---------------------------------------------------
+
+
+def test_publishing_with_its_links_confirmed_gives_the_public_pages_a_new_version(places, commit):
+    article = make_article(
+        status=ArticleStatus.DRAFT, territories=[places.commune], link_status="suggested"
+    )
+    before = current_version()
+    with commit():
+        publish_articles(articles=[article], user=None, confirm_links=True)
+    assert current_version() != before
+    assert article.territory_links.get().status == LinkStatus.CONFIRMED
+
+
+def test_a_link_status_change_or_deletion_gives_a_new_version(places, commit):
+    article = make_article(territories=[places.commune, places.neighbour])
+    first, second = ArticleTerritory.objects.filter(article=article)
+    for change in (
+        lambda: setattr(first, "status", LinkStatus.SUGGESTED) or first.save(),
+        second.delete,
+    ):
+        before = current_version()
+        with commit():
+            change()
+        assert current_version() != before

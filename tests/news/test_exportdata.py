@@ -52,15 +52,30 @@ def test_json_export_follows_the_published_contract(seeded, capsys):
         "position": 0,
         "publisher": "",
     }
+    # "CABBALR" (72 %) and "Béthune" (55 %) are below the confirmation threshold: suggestions,
+    # which readers do not see and open data does not hold.
+    assert article["territories"] == []
+    assert {
+        "name": "CCI Artois",
+        "slug": "cci-artois",
+        "kind": "chamber",
+        "link_status": "confirmed",
+    } in article["organisations"]
+    assert {p["name"] for p in article["people"]} == {"Olivier Gacquerre", "Jean-Marc Devise"}
+
+
+def test_editors_export_the_suggested_links_too_marked_as_such(seeded, capsys):
+    data = json.loads(export(capsys, "--include-drafts"))
+    article = next(a for a in data["articles"] if "CABBALR" in a["title"])
     assert {
         "kind": "epci",
         "code": "200072460",
         "name": "CA de Béthune-Bruay, Artois-Lys Romane",
-    } in (article["territories"])
-    assert {"name": "CCI Artois", "slug": "cci-artois", "kind": "chamber"} in article[
-        "organisations"
-    ]
-    assert {p["name"] for p in article["people"]} == {"Olivier Gacquerre", "Jean-Marc Devise"}
+        "link_status": "suggested",
+    } in article["territories"]
+    rows = list(csv.DictReader(io.StringIO(export(capsys, "--format", "csv", "--include-drafts"))))
+    row = next(r for r in rows if "CABBALR" in r["title"])
+    assert "epci:200072460?" in row["territories"].split("; ")
 
 
 def test_dates_are_iso_and_labels_list_members_and_articles(seeded, capsys):
@@ -82,8 +97,14 @@ def test_csv_export_has_one_row_per_article(seeded, capsys):
     rows = list(csv.DictReader(io.StringIO(export(capsys, "--format", "csv"))))
     assert len(rows) == 14
     row = next(r for r in rows if "CABBALR" in r["title"])
-    assert "epci:200072460" in row["territories"].split("; ")
+    assert row["organisations"] == "cci-artois"
     assert row["published_on"] == ""
+    lille = next(r for r in rows if r["title"].startswith("La Métropole Européenne de Lille"))
+    assert set(lille["territories"].split("; ")) == {
+        "departement:59",
+        "epci:200093201",
+        "epci:200041960",
+    }
 
 
 def test_export_to_a_file(seeded, tmp_path):
@@ -101,20 +122,25 @@ def test_export_holds_the_published_set_unless_drafts_are_asked_for(capsys):
     public = make_organisation("Forges publiques")
     private = make_organisation("Projet confidentiel")
     label = make_label("Territoire d'industrie d'export")
-    published = make_article(title="Publié", organisations=[public], labels=[label])
+    published = make_article(
+        title="Publié", organisations=[public], labels=[label], link_status="confirmed"
+    )
     draft = make_article(title="Brouillon", organisations=[private], labels=[label], status="draft")
+    only_suggested = make_organisation("Piste à vérifier")
+    suggested = make_article(title="Suggéré", organisations=[only_suggested])
 
     data = json.loads(export(capsys))
-    assert [a["slug"] for a in data["articles"]] == [published.slug]
+    assert {a["slug"] for a in data["articles"]} == {published.slug, suggested.slug}
     organisations = {o["name"] for o in data["organisations"]}
     assert "Forges publiques" in organisations
     assert "Projet confidentiel" not in organisations
+    assert "Piste à vérifier" not in organisations  # only a suggestion names it
     exported_label = next(lb for lb in data["labels"] if lb["slug"] == label.slug)
     assert exported_label["articles"] == [published.slug]
     assert "Brouillon" not in export(capsys, "--format", "csv")
 
     everything = json.loads(export(capsys, "--include-drafts"))
-    assert {a["slug"] for a in everything["articles"]} == {published.slug, draft.slug}
+    assert len(everything["articles"]) == 3
     assert "Projet confidentiel" in {o["name"] for o in everything["organisations"]}
     exported_label = next(lb for lb in everything["labels"] if lb["slug"] == label.slug)
     assert exported_label["articles"] == sorted([published.slug, draft.slug])

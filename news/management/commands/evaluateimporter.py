@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from news.evaluation import (
@@ -10,6 +11,7 @@ from news.evaluation import (
     evaluate,
     load_pages,
     regressions,
+    threshold_table,
 )
 from news.services.imports import Resolver
 from territories.services import reference_is_loaded
@@ -104,3 +106,27 @@ class Command(BaseCommand):
         for bucket, count, right, optional, wrong in report.calibration():
             share = f"{right / count:.0%}" if count else "—"
             w(f"  {bucket}   {count:>4}  {right:>4}  {optional:>4}  {wrong:>4}   justes {share}")
+        self._write_thresholds(report)
+
+    def _write_thresholds(self, report) -> None:
+        """What ``loadseeds --publish`` would confirm at each candidate threshold."""
+        w = self.stdout.write
+        names = {
+            "territories": "territoires",
+            "organisations": "organisations",
+            "people": "personnes",
+        }
+        w("")
+        w(
+            f"Seuil de confirmation à la publication (IMPORT_CONFIRM_THRESHOLD, actuellement "
+            f"{settings.IMPORT_CONFIRM_THRESHOLD:.2f}) : liens confirmés, dont justes, "
+            f"secondaires, faux ; liens laissés à vérifier, dont justes"
+        )
+        w("(les liens aux territoires d'industrie ne sont pas annotés : non mesurés)")
+        for row in threshold_table(report):
+            share = f"{row.precision:.0%}" if row.precision is not None else "—"
+            w(
+                f"  ≥ {row.threshold:.2f}  {names[row.kind]:<14} {row.confirmed:>4}  "
+                f"{row.right:>4}  {row.optional:>4}  {row.wrong:>4}   justes {share:>4}   "
+                f"à vérifier {row.left:>4} (dont {row.right_left} justes)"
+            )

@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Exporte le jeu de données éditorialisé (articles, territoires, organisations, "
         "Territoires d'industrie) en JSON ou en CSV (une ligne par article) : par défaut ce "
-        "que le site public montre, les articles publiés et les organisations qu'ils citent."
+        "que le site public montre, les articles publiés, leurs liens confirmés et les "
+        "organisations que ces liens citent."
     )
 
     def add_arguments(self, parser):
@@ -19,8 +20,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--include-drafts",
             action="store_true",
-            help="pour les éditeurs : exporte aussi les brouillons et les organisations qu'ils "
-            "sont seuls à citer",
+            help="pour les éditeurs : exporte aussi les brouillons, les liens encore suggérés "
+            "(link_status « suggested » en JSON, suivis de « ? » en CSV) et les organisations "
+            "qu'ils sont seuls à citer",
         )
 
     def handle(self, *args, **options):

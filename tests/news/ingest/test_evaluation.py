@@ -10,9 +10,12 @@ from news.evaluation import (
     BASELINE_FILE,
     Counts,
     ExpectedArticle,
+    PageScore,
+    Report,
     align,
     load_pages,
     regressions,
+    threshold_table,
 )
 from news.ingest import ParsedItem
 from territories.models import Territory
@@ -96,3 +99,25 @@ def test_scores_never_fall_below_the_baseline(capsys):
     figures = json.loads(capsys.readouterr().out)
     baseline = json.loads(BASELINE_FILE.read_text(encoding="utf-8"))
     assert regressions(figures, baseline) == []
+
+
+def test_threshold_table_says_what_each_threshold_would_confirm_and_how_right():
+    page = PageScore("page", 1, 1)
+    page.links = [(0.9, "right"), (0.85, "wrong"), (0.8, "optional"), (0.55, "right")]
+    page.organisation_links = [(0.85, "right"), (0.6, "wrong")]
+    page.people_links = [(0.8, "right")]
+    rows = {
+        (row.threshold, row.kind): row
+        for row in threshold_table(Report([page], 0.0), thresholds=(0.8, 0.9))
+    }
+    territories = rows[(0.8, "territories")]
+    assert (territories.confirmed, territories.right, territories.optional, territories.wrong) == (
+        3,
+        1,
+        1,
+        1,
+    )
+    assert (territories.left, territories.right_left) == (1, 1)
+    assert territories.precision == pytest.approx(1 / 3)
+    assert rows[(0.8, "organisations")].precision == 1.0
+    assert rows[(0.9, "people")].confirmed == 0 and rows[(0.9, "people")].precision is None
