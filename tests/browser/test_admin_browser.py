@@ -132,3 +132,44 @@ def test_editor_reviews_an_article_s_links_in_context_then_publishes_it(
     assert sorted(article.tags.names()) == ["industrie", "énergie verte"]
     rejection = LinkRejection.objects.get(article=article)
     assert (rejection.target, rejection.rejected_by) == (places["venue"], editor)
+
+
+def test_editor_confirms_every_link_above_a_percentage_from_the_keyboard(
+    live_server, reference, page, screenshot, monkeypatch
+):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    editor = make_editor("redaction")
+    editor.set_password(PASSWORD)
+    editor.save()
+    article, places = _article_to_review()
+
+    page.goto(f"{live_server.url}/admin/news/article/{article.pk}/change/")
+    page.fill("#id_username", "redaction")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#article_form")
+
+    # The live count follows the percentage and the rows set to "Rejeter".
+    threshold = page.get_by_label("Confirmer tous les liens suggérés dont la confiance atteint")
+    preview = page.locator("#confirm-above-preview")
+    threshold.fill("75")
+    assert preview.inner_text() == "2 liens suggérés atteignent ce seuil."
+    page.get_by_role("group", name=f"Décision pour le lien « {places['venue']} »").get_by_label(
+        "Rejeter"
+    ).check()
+    assert preview.inner_text() == "1 lien suggéré atteint ce seuil."
+    screenshot("admin-07-confirm-above")
+
+    # Enter in the percentage presses its own button, not "Enregistrer".
+    threshold.press("Enter")
+    message = page.locator(".messagelist .success").first
+    message.wait_for()
+    assert "1 lien confirmé (confiance d’au moins 75 %)" in message.inner_text()
+    assert page.url.endswith(f"/admin/news/article/{article.pk}/change/")
+
+    statuses = dict(article.territory_links.values_list("territory", "status"))
+    assert statuses == {
+        places["city"].pk: LinkStatus.CONFIRMED,
+        places["departement"].pk: LinkStatus.SUGGESTED,
+    }
+    assert LinkRejection.objects.get(article=article).target == places["venue"]
