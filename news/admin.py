@@ -61,6 +61,7 @@ from news.services.curation import (
     link_unconfirm,
 )
 from territories.admin_filters import (
+    MAX_PK,
     DepartementScopeFilter,
     DropdownFilter,
     EditedByEditorFilter,
@@ -139,8 +140,14 @@ class ImportRunFilter(DropdownFilter):
     parameter_name = "import_run"
 
     def lookups(self, request, model_admin):
-        runs = ImportRun.objects.filter(dry_run=False).order_by("-started_at")
-        return [(str(run.pk), str(run)) for run in runs[:IMPORT_RUNS_OFFERED]]
+        runs = list(
+            ImportRun.objects.filter(dry_run=False).order_by("-started_at")[:IMPORT_RUNS_OFFERED]
+        )
+        # An older import named in the address (a link from its report) is shown as chosen.
+        value = self.value()
+        if value and value.isdigit() and value not in {str(run.pk) for run in runs}:
+            runs += list(ImportRun.objects.filter(pk=min(int(value), MAX_PK)))
+        return [(str(run.pk), str(run)) for run in runs]
 
     def queryset(self, request, queryset):
         if self.value() is None:

@@ -200,3 +200,14 @@ def test_an_imports_failed_files_are_one_choice_of_a_drop_down_filter(client):
     assert f'<option value="{runs[1].pk}" selected>' in html
     assert client.get(url, {"run__id__exact": "x"}).context["cl"].result_list.count() == 0
     assert client.get(url, {"run__id__exact": ""}).context["cl"].result_list.count() == 3
+
+
+def test_an_older_import_named_in_the_address_is_shown_as_the_chosen_one(client, monkeypatch):
+    login_editor(client)
+    monkeypatch.setattr("news.admin.IMPORT_RUNS_OFFERED", 1)
+    old = ImportRun.objects.create(triggered_by="loadseeds")
+    ImportRun.objects.create(triggered_by="loadseeds")
+    article = make_article(import_run=old)
+    response = client.get(reverse(CHANGELIST), {"import_run": old.pk})
+    assert listed(response) == {article.pk}
+    assert f'<option value="{old.pk}" selected>' in response.content.decode()
