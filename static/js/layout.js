@@ -12,14 +12,12 @@
     if (!menu) {
       return;
     }
-    var header = button.closest(".site-header");
 
     function set(open) {
       button.setAttribute("aria-expanded", open ? "true" : "false");
       menu.classList.toggle("is-open", open);
     }
 
-    header.classList.add("has-menu-toggle");
     button.hidden = false;
     set(false);
     button.addEventListener("click", function () {
