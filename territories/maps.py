@@ -128,9 +128,13 @@ def _ring_distance(x: float, y: float, ring: list) -> float:
     for (x1, y1), (x2, y2) in itertools.pairwise(ring):
         dx, dy = x2 - x1, y2 - y1
         length2 = dx * dx + dy * dy
-        t = 0.0 if not length2 else max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / length2))
-        best = min(best, math.hypot(x - x1 - t * dx, y - y1 - t * dy))
-    return best
+        t = 0.0 if not length2 else ((x - x1) * dx + (y - y1) * dy) / length2
+        t = 0.0 if t < 0 else 1.0 if t > 1 else t
+        ex, ey = x - x1 - t * dx, y - y1 - t * dy
+        distance = ex * ex + ey * ey
+        if distance < best:
+            best = distance
+    return math.sqrt(best)
 
 
 def _inside(x: float, y: float, rings: list) -> bool:
@@ -142,7 +146,7 @@ def _inside(x: float, y: float, rings: list) -> bool:
     return inside
 
 
-def representative_point(geometry: dict | None, steps: int = 10) -> tuple[float, float] | None:
+def representative_point(geometry: dict | None, steps: int = 6) -> tuple[float, float] | None:
     """A point well inside the largest polygon, where a name can be written.
 
     The centre of the bounding box falls outside a crescent or a coast with a bay: this looks
@@ -156,14 +160,25 @@ def representative_point(geometry: dict | None, steps: int = 10) -> tuple[float,
     box = bounds(geometry)
     shrink = math.cos(math.radians((box[1] + box[3]) / 2))
 
+    # A coarse copy of each ring (a sixtieth of the shape’s size) is precise enough to
+    # place a name, and keeps the search cheap on detailed perimeters.
+    coarse = max((box[2] - box[0]) * shrink, box[3] - box[1]) / 60
+
     def scaled(polygon):
-        return [[(x * shrink, y) for x, y, *_ in ring] for ring in polygon if len(ring) > 2]
+        rings = []
+        for ring in polygon:
+            points = simplify([(x * shrink, y) for x, y, *_ in ring], coarse)
+            if len(points) > 3:
+                rings.append(points)
+        return rings
 
     def area(rings):
         ring = rings[0]
         return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring)))
 
-    rings = max((scaled(polygon) for polygon in candidates), key=area)
+    rings = max((scaled(polygon) for polygon in candidates), key=lambda r: area(r) if r else 0)
+    if not rings:
+        return ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
     xs = [x for x, _ in rings[0]]
     ys = [y for _, y in rings[0]]
     left, bottom, right, top = min(xs), min(ys), max(xs), max(ys)
@@ -581,8 +596,14 @@ def area_map(
             drawn.append((item, d))
     # Larger shapes get their names first: a long path is a rough but cheap measure.
     drawn.sort(key=lambda pair: (-len(pair[1]), pair[0].name))
+    # Around a highlighted label the others are context: their names are not written.
     shapes = sorted(
-        (named(item, d, name_size) for item, d in drawn),
+        (
+            named(item, d, name_size)
+            if highlight is None
+            else MapShape(item.slug, item.name, d, item.phase)
+            for item, d in drawn
+        ),
         key=lambda shape: (shape.phase, shape.name),
     )
     return AreaMap(

@@ -172,6 +172,12 @@ class IndustryLabelDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
         context = super().get_context_data(**kwargs)
         label = self.object
         shown = [article.pk for article in context["articles"]]
+        area = cached_per_version(
+            "label-area-map",
+            label.pk,
+            current_version(self.request),
+            lambda: selectors.label_area_map(label),
+        )
         member_groups = selectors.label_member_groups(label)
         context.update(
             members=[member for _kind, rows in member_groups for member in rows],
@@ -180,13 +186,9 @@ class IndustryLabelDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
             other_phase_label=LabelPhase(
                 LabelPhase.FIRST if label.phase == LabelPhase.SECOND else LabelPhase.SECOND
             ).label,
-            area_map=cached_per_version(
-                "label-area-map",
-                label.pk,
-                current_version(self.request),
-                lambda: selectors.label_area_map(label),
-            ),
-            shape=SimpleLazyObject(lambda: shape_map(label.perimeter)),
+            area_map=area,
+            # A perimeter with no région to show it in is drawn alone.
+            shape=None if area else shape_map(label.perimeter),
             territory_articles=latest(
                 news.published_articles()
                 .filter(news.about_label_territories(label))
