@@ -511,9 +511,8 @@ class ArticleAdmin(AddAnotherLabelMixin, HistoryAdmin):
             context["published_pending_warning"] = self.published_pending_warning(obj)
             if self.can_confirm_links(request, obj) and context["pending_link_count"]:
                 # First offered: the threshold above which a trusted import confirms links.
-                threshold = getattr(settings, "IMPORT_CONFIRM_THRESHOLD", 0.9)
                 context["confirm_above_form"] = ConfirmAboveForm(
-                    initial={"confirm_above": confidence_percent(threshold)}
+                    initial={"confirm_above": confidence_percent(settings.IMPORT_CONFIRM_THRESHOLD)}
                 )
         return super().render_change_form(request, context, add, change, form_url, obj)
 

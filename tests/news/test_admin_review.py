@@ -275,6 +275,13 @@ def test_confirm_above_with_no_valid_percentage_confirms_nothing(client, editor,
     assert ArticleTerritory.objects.get(pk=link.pk).status == LinkStatus.SUGGESTED
 
 
+def test_confirm_above_first_offers_the_import_s_confirmation_threshold(client, editor, settings):
+    settings.IMPORT_CONFIRM_THRESHOLD = 0.75
+    article = make_article(territories=[territory("62119")])
+    form = client.get(change_url(article)).context["confirm_above_form"]
+    assert form["confirm_above"].value() == 75
+
+
 def test_confirm_above_is_not_offered_when_nothing_is_pending(client, editor):
     article = make_article(territories=[territory("62119")], link_status=LinkStatus.CONFIRMED)
     assert 'name="confirm_above"' not in client.get(change_url(article)).content.decode()
