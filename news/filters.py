@@ -8,7 +8,6 @@ name is accepted too when it designates a single row.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -27,9 +26,10 @@ from news.caching import cached_per_version, per_version
 from news.search import QUERY_MAX_LENGTH, search_articles
 from news.versioning import current_version
 from news.widgets import QuickSelect
-from territories.models import IndustryLabel, LabelPhase, Territory, TerritoryKind
-from territories.naming import fold, organisation_key
-from territories.selectors import organisations_with_content
+from territories.lookup import Resolution, resolve_territory
+from territories.models import IndustryLabel, Territory, TerritoryKind
+from territories.naming import fold, name_key, organisation_key
+from territories.selectors import organisations_with_content, territory_article_counts
 
 
 class SortOrder:
@@ -52,17 +52,33 @@ class SlugOrNameField(forms.ModelChoiceField):
         "ambiguous": _("Plusieurs résultats pour « %(value)s » : choisissez dans la liste."),
     }
 
-    def __init__(self, *args, name_lookup=None, **kwargs):
+    def __init__(self, *args, name_lookup=None, known=None, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
-        kwargs.setdefault("widget", forms.TextInput)
+        # Rows already read, by slug (the labels, kept per content version): no query.
+        self.known = known or {}
+        kwargs.setdefault("widget", SuggestInput)
         super().__init__(*args, **kwargs)
         self.name_lookup = name_lookup
+        # What to_python() found, by submitted text: the input then shows the row's name.
+        self.resolved = {}
+
+    def prepare_value(self, value):
+        found = self.resolved.get(value) if isinstance(value, str) else None
+        if found is None:
+            return super().prepare_value(value)
+        return NamedValue(str(found), slug=found.slug)
 
     def to_python(self, value):
+        found = self.find(value)
+        if found is not None:
+            self.resolved[value] = found
+        return found
+
+    def find(self, value):
         if value in self.empty_values:
             return None
-        value = str(value).strip()[:200]
-        found = self.queryset.filter(slug=value).first()
+        value = str(value).replace("\x00", "").strip()[:200]
+        found = self.known.get(value) or self.queryset.filter(slug=value).first()
         if found is not None:
             return found
         condition = self.name_lookup(value) if self.name_lookup else None
@@ -83,20 +99,47 @@ class SlugOrNameFilter(django_filters.ModelChoiceFilter):
     field_class = SlugOrNameField
 
 
-_COMMUNE_WITH_DEPARTEMENT_RE = re.compile(r"^(?P<name>.+?)\s*\((?P<code>[0-9][0-9AB][0-9]?)\)$")
+class NamedValue(str):
+    """The name an input shows for a row chosen by slug, carrying that slug along."""
+
+    def __new__(cls, text: str, *, slug: str):
+        value = super().__new__(cls, text)
+        value.slug = slug
+        return value
 
 
-def territory_name_lookup(value: str) -> Q | None:
-    """ "Béthune" or "Béthune (62)", the way a territory is displayed."""
-    match = _COMMUNE_WITH_DEPARTEMENT_RE.match(value)
-    if match:
-        return Q(
-            normalized_name=fold(match["name"]),
-            kind=TerritoryKind.COMMUNE,
-            code__startswith=match["code"].upper(),
+class SuggestInput(forms.TextInput):
+    """The text input of a row chosen by slug or name: it shows the chosen row's name, and
+    ``data-slug`` tells static/js/suggest.js which row that name stands for."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if isinstance(value, NamedValue):
+            context["widget"]["attrs"]["data-slug"] = value.slug
+        return context
+
+
+class TerritoryField(SlugOrNameField):
+    """A territory by slug or by what a reader types (``territories.lookup``). When the text
+    designates none or several, ``resolution`` keeps the candidates to offer."""
+
+    resolution: Resolution | None = None
+
+    def find(self, value):
+        if value in self.empty_values:
+            return None
+        resolution = resolve_territory(value, self.queryset)
+        if resolution.territory is not None:
+            return resolution.territory
+        self.resolution = resolution
+        code = "ambiguous" if resolution.ambiguous else "invalid_choice"
+        raise ValidationError(
+            self.error_messages[code], code=code, params={"value": resolution.query}
         )
-    key = fold(value)
-    return Q(normalized_name=key) if key else None
+
+
+class TerritoryFilter(django_filters.ModelChoiceFilter):
+    field_class = TerritoryField
 
 
 def organisation_name_lookup(value: str) -> Q | None:
@@ -108,11 +151,16 @@ def tag_name_lookup(value: str) -> Q | None:
     return Q(name__iexact=value)
 
 
+def label_name_lookup(value: str) -> Q | None:
+    key = name_key(value)
+    return Q(normalized_name=key) if key else None
+
+
 def _search_widget(placeholder, suggest_url=None):
     attrs = {"placeholder": placeholder, "autocomplete": "off"}
     if suggest_url is not None:
         attrs["data-suggest-url"] = suggest_url
-    return forms.TextInput(attrs=attrs)
+    return SuggestInput(attrs=attrs)
 
 
 class SharedChoiceField(django_filters.fields.ChoiceField):
@@ -134,40 +182,46 @@ class SharedChoiceFilter(django_filters.ChoiceFilter):
 
 
 def load_choices() -> dict:
-    """Régions, départements and labels for the selects of ``ArticleFilter``: two queries.
+    """Régions and départements for the selects of ``ArticleFilter``: one query.
 
-    The rows are kept to filter by them (``filter_place``, ``filter_label``) without reading
-    them again.
+    The rows are kept to filter by them (``filter_place``) without reading them again; the
+    départements are grouped by région, and listed per région for a chosen région
+    (``departement_choices``).
     """
-    places = Territory.objects.filter(
-        kind__in=[TerritoryKind.REGION, TerritoryKind.DEPARTEMENT], is_obsolete=False
-    ).only("pk", "slug", "name", "kind", "code", "region_id")
-    places = {place.slug: place for place in places}
-    regions = sorted(
-        (p for p in places.values() if p.kind == TerritoryKind.REGION),
-        key=lambda p: fold(p.name),
+    places = (
+        Territory.objects.filter(
+            kind__in=[TerritoryKind.REGION, TerritoryKind.DEPARTEMENT], is_obsolete=False
+        )
+        .only("pk", "slug", "name", "kind", "code", "region_id")
+        .order_by("kind", "sort_name")
     )
-    region_names = {region.pk: region.name for region in regions}
-    departements = defaultdict(list)
+    places = {place.slug: place for place in places}
+    regions = [p for p in places.values() if p.kind == TerritoryKind.REGION]
+    by_region = defaultdict(list)
     for place in sorted(places.values(), key=lambda p: p.code or ""):
         if place.kind == TerritoryKind.DEPARTEMENT:
-            group = region_names.get(place.region_id, "")
-            departements[group].append((place.slug, f"{place.code} – {place.name}"))
-
-    labels = IndustryLabel.objects.only("pk", "slug", "name", "phase").order_by("name")
-    labels = {label.slug: label for label in labels}
-    phases = []
-    for phase, phase_label in LabelPhase.choices:
-        options = [(lbl.slug, lbl.name) for lbl in labels.values() if lbl.phase == phase]
-        if options:
-            phases.append((phase_label, options))
+            by_region[place.region_id].append((place.slug, f"{place.code} – {place.name}"))
+    labels = IndustryLabel.objects.only("pk", "slug", "name", "phase").order_by("sort_name")
     return {
         "places": places,
-        "labels": labels,
+        "labels": {label.slug: label for label in labels},
         "region": [(r.slug, r.name) for r in regions],
-        "departement": sorted(departements.items(), key=lambda item: fold(item[0])),
-        "label": phases,
+        "departement": [(r.name, by_region[r.pk]) for r in regions if by_region[r.pk]],
+        "departements_of": {r.slug: by_region[r.pk] for r in regions},
     }
+
+
+def load_choices_cached(request=None) -> dict:
+    """``load_choices()`` once per content version and process, not on every page."""
+    return per_version(
+        f"article-filter-choices:{get_language()}", current_version(request), load_choices
+    )
+
+
+def departement_choices(region_slug: str, request=None) -> list:
+    """The départements offered once a région is chosen: that région's only (the page works
+    without JavaScript; static/js/dependent_selects.js refreshes them in place)."""
+    return load_choices_cached(request)["departements_of"].get(region_slug, [])
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -190,12 +244,18 @@ class ArticleFilter(django_filters.FilterSet):
         label=_("Département"),
         method="filter_place",
         empty_label=_("Tous les départements"),
-        widget=QuickSelect,
+        # static/js/dependent_selects.js keeps its options to the chosen région's.
+        widget=QuickSelect(
+            attrs={
+                "data-depends-on": "id_region",
+                "data-options-url": reverse_lazy("territories:departement-options"),
+            }
+        ),
     )
-    territoire = SlugOrNameFilter(
+    territoire = TerritoryFilter(
         label=_("Territoire"),
-        queryset=Territory.objects.all(),
-        name_lookup=territory_name_lookup,
+        # Its containing territories are offered to widen the list (``territory_choice``).
+        queryset=Territory.objects.select_related("region", "departement", "epci"),
         method="filter_territory",
         help_text=_("Commune, intercommunalité, département… (ses communes sont incluses)"),
         widget=_search_widget(
@@ -213,11 +273,15 @@ class ArticleFilter(django_filters.FilterSet):
             reverse_lazy("territories:organisation-suggestions"),
         ),
     )
-    label = SharedChoiceFilter(
-        label=_("Territoire d'industrie"),
+    label = SlugOrNameFilter(
+        label=_("Territoire d’industrie"),
+        queryset=IndustryLabel.objects.all(),
+        name_lookup=label_name_lookup,
         method="filter_label",
-        empty_label=_("Tous les territoires d'industrie"),
-        widget=QuickSelect,
+        widget=_search_widget(
+            _("Béthune-Bruay, Vallée de la Bresle…"),
+            reverse_lazy("territories:label-suggestions"),
+        ),
     )
     etiquette = SlugOrNameFilter(
         label=_("Étiquette"),
@@ -252,21 +316,37 @@ class ArticleFilter(django_filters.FilterSet):
     search_results = None
 
     # The selects whose options are rendered once per content version (see QuickSelect).
-    quick_selects = ("region", "departement", "label", "tri")
+    quick_selects = ("region", "departement", "tri")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Régions, départements and labels change with the content only: read and sorted
-        # once per content version and process, not on every page.
-        self._choices = per_version(
-            f"article-filter-choices:{get_language()}",
-            current_version(self.request),
-            load_choices,
-        )
+        # Régions and départements change with the content only: read and sorted once per
+        # content version and process, not on every page.
+        self._choices = load_choices_cached(self.request)
         self.places = self._choices["places"]
-        self.labels = self._choices["labels"]
-        for name in ("region", "departement", "label"):
-            self.filters[name].extra["choices"] = self._choices[name]
+        self.filters["region"].extra["choices"] = self._choices["region"]
+        self.filters["label"].extra["known"] = self._choices["labels"]
+        # Once a région is chosen, only its départements are offered (a dependent select).
+        region = self.data.get("region") if self.data is not None else None
+        self.chosen_region = self.places.get(region) if isinstance(region, str) else None
+        if self.chosen_region is not None and self.chosen_region.kind != TerritoryKind.REGION:
+            self.chosen_region = None
+        departement = self.filters["departement"]
+        if self.chosen_region is None:
+            departement.extra["choices"] = self._choices["departement"]
+        else:
+            departement.extra["choices"] = self._choices["departements_of"][region]
+            departement.extra["error_messages"] = {
+                "invalid_choice": _(
+                    "Ce département n’est pas dans la région choisie : choisissez-en un autre "
+                    "ou changez de région."
+                )
+            }
+
+    def _options_key(self, name: str) -> str:
+        if name == "departement" and self.chosen_region is not None:
+            return f"departement:{self.chosen_region.slug}:options"
+        return f"{name}:options"
 
     @property
     def form(self):
@@ -274,11 +354,19 @@ class ArticleFilter(django_filters.FilterSet):
             form = super().form
             for name in self.quick_selects:
                 widget = form.fields[name].widget
-                rendered = self._choices.get(f"{name}:options")
+                key = self._options_key(name)
+                rendered = self._choices.get(key)
                 if rendered is None:
-                    rendered = self._choices[f"{name}:options"] = widget.options_html(name)
+                    rendered = self._choices[key] = widget.options_html(name)
                 widget.rendered_options = rendered
         return self._form
+
+    @property
+    def territory_resolution(self) -> Resolution | None:
+        """When the typed territory designates none or several: what to offer instead."""
+        if not self.is_bound or self.is_valid() or "territoire" not in self.form.errors:
+            return None
+        return self.form.fields["territoire"].resolution
 
     # Filter methods -----------------------------------------------------------------------
 
@@ -292,7 +380,7 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(selectors.about_organisation(value))
 
     def filter_label(self, queryset, name, value):
-        return queryset.filter(selectors.about_label(self.labels[value]))
+        return queryset.filter(selectors.about_label(value))
 
     def filter_tag(self, queryset, name, value):
         return queryset.filter(selectors.tagged(value))
@@ -372,6 +460,60 @@ class ArticleFilter(django_filters.FilterSet):
 
 
 @dataclass(frozen=True)
+class TerritoryOption:
+    """A territory offered in place of the one typed, or to widen the list: a link that sets
+    the ``territoire`` filter, with the count of its page."""
+
+    territory: Territory
+    article_count: int
+    url: str
+
+
+def _with_territory(filterset: django_filters.FilterSet, base_url: str, territory) -> str:
+    params: QueryDict = filterset.data.copy()
+    params["territoire"] = territory.slug
+    params.pop("page", None)
+    return f"{base_url}?{params.urlencode()}"
+
+
+def territory_options(
+    filterset: django_filters.FilterSet, base_url: str, territories
+) -> list[TerritoryOption]:
+    """``territories`` as links that set the filter, each with its article count
+    (``territory_article_counts``, one query)."""
+    territories = list(territories)
+    counts = territory_article_counts(t.pk for t in territories)
+    return [
+        TerritoryOption(t, counts.get(t.pk, 0), _with_territory(filterset, base_url, t))
+        for t in territories
+    ]
+
+
+def territory_choice(filterset, base_url: str, *, empty: bool = False) -> dict | None:
+    """What the list offers about the territory filter: the candidates of a name that
+    designates none or several territories, or, when the list is ``empty``, the wider
+    territories around the chosen one (``?territoire=Lille`` → its intercommunalité,
+    département and région)."""
+    if not filterset.is_bound:
+        return None
+    resolution = getattr(filterset, "territory_resolution", None)
+    if resolution is not None:
+        return {
+            "query": resolution.query,
+            "ambiguous": resolution.ambiguous,
+            "candidates": territory_options(filterset, base_url, resolution.candidates),
+        }
+    if not filterset.is_valid():
+        return None
+    chosen = filterset.form.cleaned_data.get("territoire")
+    if not empty or chosen is None or not chosen.ancestors():
+        return None
+    wider = territory_options(filterset, base_url, reversed(chosen.ancestors()))
+    wider = [option for option in wider if option.article_count]
+    return {"chosen": chosen, "wider": wider} if wider else None
+
+
+@dataclass(frozen=True)
 class ActiveFilter:
     label: str
     value: str
@@ -392,6 +534,10 @@ def _display(field: forms.Field, value) -> str:
     return str(value)
 
 
+# A chip reads "Recherche : « industrie »", not "Rechercher : industrie" (the field's label).
+CHIP_LABELS = {"q": _("Recherche")}
+
+
 def active_filters(filterset: django_filters.FilterSet, base_url: str) -> list[ActiveFilter]:
     """The filters in use, each with the address of the same list without it."""
     if not filterset.is_bound or not filterset.is_valid():
@@ -407,10 +553,13 @@ def active_filters(filterset: django_filters.FilterSet, base_url: str) -> list[A
         params.pop(name, None)
         params.pop("page", None)
         query = params.urlencode()
+        shown = _display(field, value)
+        if name in CHIP_LABELS:
+            shown = f"«\u00a0{shown}\u00a0»"
         result.append(
             ActiveFilter(
-                label=str(field.label),
-                value=_display(field, value),
+                label=str(CHIP_LABELS.get(name, field.label)),
+                value=shown,
                 remove_url=f"{base_url}?{query}" if query else base_url,
             )
         )

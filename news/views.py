@@ -10,7 +10,7 @@ from django_filters.views import FilterView
 
 from news import search
 from news.caching import cached_per_version, fragments, per_version
-from news.filters import ArticleFilter, SortOrder, active_filters
+from news.filters import ArticleFilter, SortOrder, active_filters, territory_choice
 from news.mixins import NO_ARTICLES, PublicPageMixin, region_counts
 from news.pagination import NewestFirstPaginator, OrderedIdsPaginator, latest
 from news.search import article_snippets
@@ -24,13 +24,25 @@ from news.selectors import (
 from news.seo import absolute_url, article_json_ld, summary
 from news.versioning import current_version
 from territories.models import IndustryLabel, LabelPhase, Territory, TerritoryKind
-from territories.naming import fold
 from territories.selectors import OVERVIEW_TOLERANCE, label_map, programme_phase_counts
 
 
 class HomeView(PublicPageMixin, TemplateView):
     template_name = "news/home.html"
     latest_count = 7
+
+    def get_regions(self) -> list[Territory]:
+        """The régions, each with ``article_count``: the published articles about it or inside
+        it, the number its page and the territory list show (``region_counts``)."""
+        counts = region_counts(self.request)
+        regions = list(
+            Territory.objects.filter(kind=TerritoryKind.REGION, is_obsolete=False)
+            .only("pk", "name", "slug", "code")
+            .order_by("sort_name")
+        )
+        for region in regions:
+            region.article_count = counts.get(region.pk, NO_ARTICLES)["total"]
+        return regions
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -42,12 +54,7 @@ class HomeView(PublicPageMixin, TemplateView):
         )
         context.update(
             latest_articles=latest(with_card_data(published_articles()), self.latest_count),
-            regions=sorted(
-                Territory.objects.filter(kind=TerritoryKind.REGION, is_obsolete=False).only(
-                    "pk", "name", "slug", "code"
-                ),
-                key=lambda region: fold(region.name),
-            ),
+            regions=self.get_regions(),
             label_phases=[
                 (phase, phase_label, phases.get(phase, 0))
                 for phase, phase_label in LabelPhase.choices
@@ -128,6 +135,9 @@ class ArticleListView(PublicPageMixin, FilterView):
             search_query=query,
             sort_order=self.filterset.sort_order,
             active_filters=active_filters(self.filterset, self.request.path),
+            territory_choice=territory_choice(
+                self.filterset, self.request.path, empty=not articles
+            ),
             filters_invalid=self.filterset.is_bound and not self.filterset.is_valid(),
             feeds=self.get_feeds(),
         )

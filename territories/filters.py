@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from news.search import QUERY_MAX_LENGTH
 from news.widgets import QuickSelect
+from territories.lookup import matching_q
 from territories.models import (
     IndustryLabel,
     LabelPhase,
@@ -17,14 +18,12 @@ from territories.models import (
     TerritoryKind,
 )
 from territories.naming import fold, organisation_key
-from territories.selectors import with_published_articles
+from territories.selectors import territories_with_content, with_published_articles
 
 
 def region_choices():
-    regions = Territory.objects.filter(kind=TerritoryKind.REGION, is_obsolete=False).only(
-        "pk", "slug", "name"
-    )
-    return sorted(((r.slug, r.name) for r in regions), key=lambda choice: fold(choice[1]))
+    regions = Territory.objects.filter(kind=TerritoryKind.REGION, is_obsolete=False)
+    return list(regions.order_by("sort_name").values_list("slug", "name"))
 
 
 class RegionChoicesMixin:
@@ -78,9 +77,18 @@ class TerritoryFilter(RegionChoicesMixin, ContentToggleMixin, django_filters.Fil
 
     content_relation = "territory_links__territory"
 
+    def filter_queryset(self, queryset):
+        queryset = django_filters.FilterSet.filter_queryset(self, queryset)
+        if self.is_valid() and self.form.cleaned_data.get("tous"):
+            return queryset
+        # The count the list shows is "about it or inside it": so is what it lists.
+        return territories_with_content(queryset)
+
     def filter_name(self, queryset, name, value):
-        key = fold(value)
-        return queryset.filter(normalized_name__contains=key) if key else queryset
+        """A name as typed or displayed ("Béthune (62)"), part of a name, or an alias
+        ("MEL", "Pays de Saint-Omer")."""
+        condition = matching_q(value)
+        return queryset.filter(condition) if condition is not None else queryset
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(Q(slug=value, kind=TerritoryKind.REGION) | Q(region__slug=value))

@@ -4,7 +4,24 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from territories.naming import fold, name_key, organisation_key
+from territories.naming import SORT_KEY_LENGTH, fold, name_key, organisation_key, sort_key
+
+
+def sort_name_field():
+    """The stored collation key of a name (``naming.sort_key``), which lists are ordered by.
+
+    Compared byte by byte on every database: SQLite's built-in ``BINARY`` collation, and on
+    PostgreSQL a collation of the same name created by migration ``0004`` (the ``C`` locale),
+    whatever the database's own locale.
+    """
+    return models.CharField(
+        _("clé de tri"),
+        max_length=SORT_KEY_LENGTH,
+        editable=False,
+        db_index=True,
+        db_collation="BINARY",
+        default="",
+    )
 
 
 class TerritoryKind(models.TextChoices):
@@ -116,6 +133,7 @@ class Territory(models.Model):
     normalized_name = models.CharField(
         _("nom normalisé"), max_length=200, editable=False, db_index=True
     )
+    sort_name = sort_name_field()
     is_reference = models.BooleanField(
         _("donnée de référence"),
         default=False,
@@ -126,12 +144,12 @@ class Territory(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = TerritoryQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["normalized_name", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["normalized_name", "sort_name", "updated_at"])
 
     class Meta:
         verbose_name = _("territoire")
         verbose_name_plural = _("territoires")
-        ordering = ["name", "code"]
+        ordering = ["sort_name", "code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "code"],
@@ -148,6 +166,7 @@ class Territory(models.Model):
 
     def save(self, *args, **kwargs):
         self.normalized_name = fold(self.name)
+        self.sort_name = sort_key(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -240,6 +259,7 @@ class Organisation(models.Model):
     normalized_name = models.CharField(
         _("nom normalisé"), max_length=200, editable=False, unique=True
     )
+    sort_name = sort_name_field()
     edited_at = models.DateTimeField(
         _("modifié par un éditeur le"),
         null=True,
@@ -250,18 +270,19 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["normalized_name", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["normalized_name", "sort_name", "updated_at"])
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["name"]
+        ordering = ["sort_name", "pk"]
 
     def __str__(self):
         return self.name
 
     def save(self, *args, **kwargs):
         self.normalized_name = organisation_key(self.name) or fold(self.name)
+        self.sort_name = sort_key(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -371,6 +392,7 @@ class IndustryLabel(models.Model):
     normalized_name = models.CharField(
         _("nom normalisé"), max_length=200, editable=False, db_index=True
     )
+    sort_name = sort_name_field()
     is_reference = models.BooleanField(_("donnée de référence"), default=False)
     edited_at = models.DateTimeField(
         _("modifié par un éditeur le"), null=True, blank=True, editable=False
@@ -378,12 +400,14 @@ class IndustryLabel(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["normalized_name", "updated_at", "perimeter"])
+    history = HistoricalRecords(
+        excluded_fields=["normalized_name", "sort_name", "updated_at", "perimeter"]
+    )
 
     class Meta:
         verbose_name = _("territoire d'industrie")
         verbose_name_plural = _("territoires d'industrie")
-        ordering = ["name"]
+        ordering = ["sort_name", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["code", "phase"],
@@ -397,6 +421,7 @@ class IndustryLabel(models.Model):
 
     def save(self, *args, **kwargs):
         self.normalized_name = name_key(self.name)
+        self.sort_name = sort_key(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

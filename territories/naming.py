@@ -135,3 +135,30 @@ def organisation_key(name: str) -> str:
         folded = re.sub(rf"\b{long_form}\b", short, folded)
     folded = re.sub(r"^(?:association|reseau|groupe|societe|entreprise|ste)\s+", "", folded)
     return name_key(folded)
+
+
+# Legal forms and the words that join them to the name, skipped when sorting intercommunalités:
+# "CC du Pays d'Opale" sorts under P, "Métropole du Grand Nancy" under G. "Métropole" followed
+# directly by a name ("Métropole Européenne de Lille") is part of the name and stays.
+_SORT_PREFIX_RE = re.compile(
+    r"^(?:(?:CC|CA|CU)\s+"
+    r"|Communauté\s+(?:de\s+communes|d'agglomération|de\s+l'agglomération|urbaine)\s*"
+    r"|Métropole\s+(?=(?:de|du|des|d')\b|d'))"
+    r"(?:(?:de\s+la|de\s+l'|des|du|de|d')\s*)?",
+    re.IGNORECASE,
+)
+_NUMBER_RE = re.compile(r"[0-9]+")
+SORT_KEY_LENGTH = 200
+
+
+def sort_key(name: str) -> str:
+    """The key a list of names is ordered by, the way a French reader expects it.
+
+    Accents and case do not count ("Éperlecques" among the E, before "Zouafques"), nor an
+    intercommunalité's legal form ("CA du Pays de Saint-Omer" under P); numbers compare as
+    numbers ("Paris 2e" before "Paris 10e"). Only lower-case ASCII letters, digits and single
+    spaces remain, so that the databases compare keys byte by byte and agree.
+    """
+    significant = _SORT_PREFIX_RE.sub("", name.translate(_APOSTROPHES).strip()) or name
+    key = _NUMBER_RE.sub(lambda match: match.group().zfill(6), fold(significant))
+    return key[:SORT_KEY_LENGTH].rstrip()

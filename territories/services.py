@@ -21,7 +21,7 @@ from territories.models import (
     TerritoryAlias,
     TerritoryKind,
 )
-from territories.naming import fold, name_key, organisation_key, slug_base
+from territories.naming import fold, name_key, organisation_key, slug_base, sort_key
 from territories.reference import (
     derived_aliases,
     label_key,
@@ -97,6 +97,7 @@ class _KindSync:
                 for name, value in values.items()
             }
             values["normalized_name"] = fold(values["name"])
+            values["sort_name"] = sort_key(values["name"])
             territory = self.existing.get(code)
             if territory is None:
                 territory = Territory(
@@ -119,7 +120,14 @@ class _KindSync:
         if to_update:
             Territory.objects.bulk_update(
                 to_update,
-                [*self.fields, "normalized_name", "is_reference", "is_obsolete", "updated_at"],
+                [
+                    *self.fields,
+                    "normalized_name",
+                    "sort_name",
+                    "is_reference",
+                    "is_obsolete",
+                    "updated_at",
+                ],
                 batch_size=BATCH_SIZE,
             )
         gone = [t.pk for code, t in self.existing.items() if code not in rows and not t.is_obsolete]

@@ -39,6 +39,16 @@ urlpatterns = [
         name="territory-suggestions",
     ),
     path(
+        "suggestions/territoires-d-industrie/",
+        public_page(views.LabelSuggestionsView.as_view()),
+        name="label-suggestions",
+    ),
+    path(
+        "suggestions/departements/",
+        public_page(views.DepartementOptionsView.as_view()),
+        name="departement-options",
+    ),
+    path(
         "suggestions/organisations/",
         public_page(views.OrganisationSuggestionsView.as_view()),
         name="organisation-suggestions",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import JsonResponse
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -14,6 +16,7 @@ from django_filters.views import FilterView
 
 from news import selectors as news
 from news.caching import cached_per_version, per_version
+from news.filters import departement_choices, load_choices_cached
 from news.mixins import NO_ARTICLES, ArticleBlockMixin, PublicPageMixin, region_counts
 from news.pagination import OrderedIdsPaginator, latest
 from news.versioning import current_version
@@ -24,6 +27,7 @@ from territories.filters import (
     OrganisationFilter,
     TerritoryFilter,
 )
+from territories.lookup import ranked
 from territories.maps import shape_map
 from territories.models import IndustryLabel, LabelPhase, Territory, TerritoryKind
 from territories.naming import fold, organisation_key
@@ -46,8 +50,9 @@ class TerritoryListView(PublicPageMixin, BoundFilterMixin, FilterView):
     paginate_by = 50
 
     def get_queryset(self):
-        # The folded name sorts "Évin-Malmaison" among the E on every database.
-        return Territory.objects.order_by("normalized_name", "code")
+        # The collation key sorts "Évin-Malmaison" among the E and "CA du Pays de Saint-Omer"
+        # under P, the same way on every database.
+        return Territory.objects.order_by("sort_name", "code")
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return OrderedIdsPaginator(
@@ -61,11 +66,29 @@ class TerritoryListView(PublicPageMixin, BoundFilterMixin, FilterView):
         )
 
 
+@dataclass
+class Surrounding:
+    """What happens around a territory, one block of its page: a containing territory or a
+    label, its article count (the one its own page shows) and its latest other articles."""
+
+    kind: str
+    target: Territory | IndustryLabel
+    article_count: int
+    articles: list
+    filter_url: str
+
+
 class TerritoryDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
-    """Any territory: where it lies, what it contains, its labels, articles and organisations."""
+    """Any territory: where it lies, what it contains, its labels, articles and organisations.
+
+    Below its own articles, a commune's or an intercommunalité's page rolls up: the latest
+    articles of its intercommunalité, of its Territoires d'industrie and of its département,
+    each in its own section with the count its page shows.
+    """
 
     template_name = "territories/territory_detail.html"
     context_object_name = "territory"
+    surrounding_articles = 3
 
     def get_queryset(self):
         return Territory.objects.select_related("region", "departement", "epci")
@@ -78,14 +101,72 @@ class TerritoryDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
             return None
         return region_counts(self.request).get(self.object.pk, NO_ARTICLES)
 
+    def get_surroundings(self, shown: list[int]) -> list[Surrounding]:
+        """The roll-up of a commune or an intercommunalité: its intercommunalité, labels and
+        département, each with its latest articles not already on the page (``shown``)."""
+        territory = self.object
+        if territory.kind not in (TerritoryKind.COMMUNE, TerritoryKind.EPCI):
+            return []
+        containers = [
+            ("epci", territory.epci if territory.kind == TerritoryKind.COMMUNE else None),
+            ("departement", territory.departement),
+        ]
+        containers = [(kind, parent) for kind, parent in containers if parent is not None]
+        counts = selectors.territory_article_counts(parent.pk for _kind, parent in containers)
+        labels = list(
+            selectors.labels_with_counts(selectors.labels_for_territory(territory)).defer(
+                "perimeter"
+            )
+        )
+        targets = [(kind, parent, counts.get(parent.pk, 0)) for kind, parent in containers]
+        # The labels come between the intercommunalité and the wider département.
+        targets[1:1] = [("label", label, label.article_count) for label in labels]
+        articles_url = reverse("news:article-list")
+        surroundings, shown = [], list(shown)
+        for kind, target, count in targets:
+            if kind == "label":
+                articles = news.published_articles().filter(news.about_label(target))
+                filter_url = f"{articles_url}?{urlencode({'label': target.slug})}"
+            else:
+                articles = news.published_articles().filter(news.in_territory(target))
+                filter_url = f"{articles_url}?{urlencode({'territoire': target.slug})}"
+            # One query whatever is left once the page's articles are set aside (``latest``
+            # reads the undated ones apart when the dated ones run short).
+            latest_articles = (
+                list(
+                    articles.exclude(pk__in=shown)
+                    .only(*news.CARD_FIELDS)
+                    .order_by(*news.date_ordering())[: self.surrounding_articles]
+                )
+                if count
+                else []
+            )
+            shown += [article.pk for article in latest_articles]
+            surroundings.append(Surrounding(kind, target, count, latest_articles, filter_url))
+        return surroundings
+
+    def get_children(self) -> list[Territory]:
+        """The next level down, each with the count its own page shows."""
+        children = list(selectors.territory_children(self.object))
+        counts = selectors.territory_article_counts(child.pk for child in children)
+        for child in children:
+            child.article_count = counts.get(child.pk, 0)
+        return children
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         territory = self.object
+        first_page = context["page_obj"].number == 1
         context.update(
             ancestors=territory.ancestors(),
+            surroundings=(
+                self.get_surroundings([article.pk for article in context["articles"]])
+                if first_page
+                else []
+            ),
             # Read only when the side panels are rendered: the template keeps them for the
             # content version, and a région's organisations take a while to count.
-            children=SimpleLazyObject(lambda: list(selectors.territory_children(territory))),
+            children=SimpleLazyObject(self.get_children),
             labels=SimpleLazyObject(
                 lambda: list(selectors.labels_for_territory(territory).defer("perimeter"))
             ),
@@ -109,8 +190,15 @@ class OrganisationListView(PublicPageMixin, BoundFilterMixin, FilterView):
 
     def get_queryset(self):
         return selectors.organisations_with_counts(selectors.organisations_with_content()).order_by(
-            "name"
+            "sort_name", "pk"
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Most organisations come from articles that do not say where they are based: the
+        # column only shows when one of the page's rows knows it.
+        context["shows_home"] = any(row.home_territory_id for row in context["object_list"])
+        return context
 
 
 class OrganisationDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
@@ -147,7 +235,7 @@ class IndustryLabelListView(PublicPageMixin, BoundFilterMixin, FilterView):
         return (
             selectors.labels_with_counts()
             .defer("perimeter")
-            .order_by("region__name", "name")
+            .order_by("region__sort_name", "sort_name")
         )
 
     def get_context_data(self, **kwargs):
@@ -233,7 +321,12 @@ class LabelMapView(PublicPageMixin, TemplateView):
 
 
 class SuggestionsView(View):
-    """JSON suggestions for the text inputs of the article filters (progressive enhancement)."""
+    """JSON suggestions for the text inputs of the article filters (progressive enhancement).
+
+    Each result is ``{"value": the name the input shows and keeps, "label": a description,
+    "slug": the row's slug}``: static/js/suggest.js submits the slug in a hidden field, and
+    the name alone resolves too (the page works without JavaScript).
+    """
 
     min_length = 2
 
@@ -250,25 +343,16 @@ class SuggestionsView(View):
 class TerritorySuggestionsView(SuggestionsView):
     def suggest(self, query):
         key = fold(query)
-        kinds = [kind for kind, _label in TerritoryKind.choices]
-        matches = (
-            Territory.objects.filter(normalized_name__contains=key, is_obsolete=False)
-            .annotate(
-                closeness=Case(
-                    When(normalized_name=key, then=Value(0)),
-                    When(normalized_name__startswith=key, then=Value(1)),
-                    default=Value(2),
-                    output_field=IntegerField(),
-                ),
-                level=Case(
-                    *(When(kind=kind, then=Value(i)) for i, kind in enumerate(kinds)),
-                    output_field=IntegerField(),
-                ),
-            )
-            .only("slug", "name", "kind", "code")
-            .order_by("closeness", "level", "-population", "name")[:SUGGESTION_COUNT]
-        )
-        return [{"value": t.slug, "label": f"{t} — {t.get_kind_display()}"} for t in matches]
+        matches = ranked(
+            Territory.objects.filter(normalized_name__contains=key, is_obsolete=False).only(
+                "slug", "name", "kind", "code"
+            ),
+            query,
+        )[:SUGGESTION_COUNT]
+        return [
+            {"value": str(t), "label": f"{t} — {t.get_kind_display()}", "slug": t.slug}
+            for t in matches
+        ]
 
 
 class OrganisationSuggestionsView(SuggestionsView):
@@ -282,6 +366,63 @@ class OrganisationSuggestionsView(SuggestionsView):
                 | Q(name__icontains=query)
             )
             .only("slug", "name", "kind")
-            .order_by("name")[:SUGGESTION_COUNT]
+            .order_by("sort_name")[:SUGGESTION_COUNT]
         )
-        return [{"value": o.slug, "label": f"{o.name} — {o.get_kind_display()}"} for o in matches]
+        return [
+            {"value": o.name, "label": f"{o.name} — {o.get_kind_display()}", "slug": o.slug}
+            for o in matches
+        ]
+
+
+class LabelSuggestionsView(SuggestionsView):
+    """Territoires d'industrie by name, of both phases, names that start so first."""
+
+    def suggest(self, query):
+        key = fold(query)
+        matches = (
+            IndustryLabel.objects.filter(Q(sort_name__contains=key) | Q(code__iexact=query))
+            .annotate(
+                closeness=Case(
+                    When(sort_name__startswith=key, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .select_related("region")
+            .only("slug", "name", "phase", "region__name")
+            .order_by("closeness", "sort_name", "pk")[:SUGGESTION_COUNT]
+        )
+        return [
+            {
+                "value": label.name,
+                "label": " — ".join(
+                    part
+                    for part in (
+                        label.name,
+                        label.get_phase_display(),
+                        getattr(label.region, "name", ""),
+                    )
+                    if part
+                ),
+                "slug": label.slug,
+            }
+            for label in matches
+        ]
+
+
+class DepartementOptionsView(View):
+    """The départements of a région as JSON ``{"results": [{"value", "label"}]}``: what
+    static/js/dependent_selects.js puts in the article filters' département select once a
+    région is chosen (every département for no région)."""
+
+    def get(self, request):
+        region = request.GET.get("region", "")[:120]
+        if region:
+            options = departement_choices(region, request)
+        else:
+            options = [
+                option
+                for _group, group_options in load_choices_cached(request)["departement"]
+                for option in group_options
+            ]
+        return JsonResponse({"results": [{"value": v, "label": label} for v, label in options]})

@@ -64,10 +64,47 @@ def test_reader_filters_by_territory_opens_an_article_and_follows_a_territory(
     screenshot("public-04-territory")
 
 
-def test_territory_suggestions_fill_the_datalist(live_server, reference, page, monkeypatch):
+def test_territory_suggestions_fill_the_datalist(
+    live_server, reference, page, screenshot, monkeypatch
+):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     page.goto(f"{live_server.url}/articles/")
     page.fill("#id_territoire", "bethu")
     options = page.locator("#id_territoire-suggestions option")
     options.first.wait_for(state="attached")
-    assert options.first.get_attribute("value") == "bethune-62"
+    # The suggestion shows and keeps the name; its slug goes along in a hidden field.
+    assert options.first.get_attribute("value") == "Béthune (62)"
+    page.fill("#id_territoire", "Béthune (62)")
+    page.get_by_role("button", name="Appliquer").click()
+    page.wait_for_url(re.compile(r"territoire=bethune-62"))
+    assert page.input_value("#id_territoire") == "Béthune (62)"
+    screenshot("public-05-territory-by-name")
+
+
+def test_the_departement_select_follows_the_region(live_server, reference, page, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    page.goto(f"{live_server.url}/articles/")
+    departements = page.locator("#id_departement option")
+    assert departements.count() > 100
+    page.select_option("#id_region", "hauts-de-france")
+    page.wait_for_function("document.querySelectorAll('#id_departement option').length < 10")
+    labels = departements.all_inner_texts()
+    assert labels == [
+        "Tous les départements",
+        "02 – Aisne",
+        "59 – Nord",
+        "60 – Oise",
+        "62 – Pas-de-Calais",
+        "80 – Somme",
+    ]
+
+
+def test_an_ambiguous_name_offers_a_choice(live_server, reference, page, screenshot, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    page.goto(f"{live_server.url}/articles/?territoire=Saint-Omer")
+    choice = page.locator(".territory-choice")
+    assert "Plusieurs territoires" in choice.get_by_role("heading").inner_text()
+    choice.get_by_role("link", name="Saint-Omer (62)").click()
+    page.wait_for_url(re.compile(r"territoire=saint-omer-62"))
+    assert page.input_value("#id_territoire") == "Saint-Omer (62)"
+    screenshot("public-06-ambiguous-choice")

@@ -120,6 +120,109 @@ def test_an_ambiguous_or_unknown_territory_name_is_an_error(articles):
     assert "Aucun résultat" in errors(territoire="Atlantide")["territoire"][0]
 
 
+def test_a_territory_can_be_typed_as_people_write_it(places, articles):
+    lille = territory("59350")
+    make_article(title="lille", territories=[lille])
+    assert filtered(territoire="Lille") == {"lille"}
+    assert filtered(territoire="  LILLE ") == {"lille"}
+    # An alias designates its territory too.
+    assert filtered(territoire="Pays de Saint-Omer") == filtered(
+        territoire="ca-du-pays-de-saint-omer"
+    )
+
+
+def filterset_of(**params):
+    filterset = ArticleFilter(data=query_string(**params), queryset=published_articles())
+    filterset.is_valid()
+    return filterset
+
+
+def test_an_ambiguous_name_offers_the_candidates(places):
+    resolution = filterset_of(territoire="Saint-Omer").territory_resolution
+    assert resolution.ambiguous and resolution.query == "Saint-Omer"
+    candidates = [str(t) for t in resolution.candidates]
+    # Both communes of that name first, the intercommunalité named after the town too.
+    assert set(candidates[:2]) == {"Saint-Omer (62)", "Saint-Omer (14)"}
+    assert "CA du Pays de Saint-Omer" in candidates
+    assert len(candidates) <= 10
+
+
+def test_an_unknown_name_says_so_and_offers_names_that_start_alike():
+    resolution = filterset_of(territoire="Atlantide").territory_resolution
+    assert not resolution.ambiguous and resolution.candidates == []
+    near = filterset_of(territoire="Saint-Omer-en").territory_resolution
+    assert [str(t) for t in near.candidates][0] == "Saint-Omer-en-Chaussée (60)"
+
+
+def test_the_list_offers_candidates_as_links_with_counts(client, places):
+    saint_omer = territory("62765")
+    make_article(territories=[saint_omer])
+    response = client.get(reverse("news:article-list"), {"territoire": "Saint-Omer", "du": ""})
+    assert response.status_code == 200
+    choice = response.context["territory_choice"]
+    options = {str(option.territory): option for option in choice["candidates"]}
+    assert options["Saint-Omer (62)"].article_count == 1
+    assert options["Saint-Omer (14)"].article_count == 0
+    assert options["Saint-Omer (62)"].url == f"/articles/?territoire={saint_omer.slug}&du="
+    content = response.content.decode()
+    assert "Plusieurs territoires s’appellent « Saint-Omer »" in content
+    assert "aucun article" in content
+
+
+def test_an_empty_list_offers_the_wider_territories(client, places):
+    make_article(territories=[places.epci])
+    response = client.get(reverse("news:article-list"), {"territoire": "Béthune"})
+    wider = response.context["territory_choice"]["wider"]
+    assert [option.territory for option in wider] == [
+        places.epci,
+        places.departement,
+        places.region,
+    ]
+    assert [option.article_count for option in wider] == [1, 1, 1]
+
+
+@pytest.mark.parametrize(
+    "value", ["\x00", "a\x00b", "x" * 5000, "((((", "%", "_", "' OR 1=1 --", "🏭" * 10]
+)
+def test_hostile_territory_input_never_fails(client, value):
+    response = client.get(reverse("news:article-list"), {"territoire": value})
+    assert response.status_code in (200, 400)
+
+
+def test_the_territory_input_shows_the_name_and_carries_the_slug(client, places):
+    content = client.get(
+        reverse("news:article-list"), {"territoire": places.commune.slug}
+    ).content.decode()
+    assert 'value="Béthune (62)"' in content
+    assert f'data-slug="{places.commune.slug}"' in content
+
+
+def test_a_label_is_chosen_by_name_or_slug(places):
+    make_article(title="labellisé", labels=[places.label])
+    assert filtered(label=places.label.slug) == {"labellisé"}
+    assert filtered(label=places.label.name) == {"labellisé"}
+    assert "label" in errors(label="Atlantide")
+
+
+def test_a_chosen_region_restricts_the_departements(client, places):
+    filterset = filterset_of(region=places.region.slug)
+    offered = [value for value, _label in filterset.form.fields["departement"].choices if value]
+    assert places.departement.slug in offered and "rhone" not in offered
+    assert len(offered) == 5
+    content = client.get(reverse("news:article-list"), {"region": "grand-est"}).content.decode()
+    assert '<option value="moselle">' in content and '<option value="nord">' not in content
+    everywhere = client.get(reverse("news:article-list")).content.decode()
+    assert '<option value="nord">' in everywhere and '<option value="moselle">' in everywhere
+
+
+def test_the_search_chip_quotes_the_words(places):
+    filterset = filterset_of(q="industrie")
+    chips = active_filters(filterset, reverse("news:article-list"))
+    assert [(chip.label, chip.value) for chip in chips] == [
+        ("Recherche", "«\u00a0industrie\u00a0»")
+    ]
+
+
 def test_an_unknown_region_is_an_error():
     assert "region" in errors(region="atlantide")
 
@@ -219,8 +322,11 @@ def test_filters_combine(places):
         etiquette="emploi",
         du="2024-01-01",
     ) == {"tout"}
-    # A département outside the région gives nothing: the filters are cumulative.
-    assert filtered(region=places.region.slug, departement="rhone") == set()
+    # Once a région is chosen, only its départements are offered (a dependent select).
+    assert (
+        "pas dans la région"
+        in errors(region=places.region.slug, departement="rhone")["departement"][0]
+    )
 
 
 def test_search_combines_with_the_territory_filter(places):
@@ -263,7 +369,9 @@ def test_filter_form_renders_selects_for_regions_and_labels_only(client, places)
     response = client.get(reverse("news:article-list"))
     content = response.content.decode()
     assert f'<option value="{places.region.slug}">' in content
-    assert f'<option value="{places.label.slug}">' in content
+    # 332 labels: a text input with suggestions, not a select.
+    assert f'<option value="{places.label.slug}">' not in content
+    assert 'data-suggest-url="/suggestions/territoires-d-industrie/"' in content
     # Territories and organisations are typed, never listed in full.
     assert content.count("<option") < 400
     assert 'name="territoire"' in content and 'data-suggest-url="/suggestions/territoires/"' in (

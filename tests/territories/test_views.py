@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from news.mixins import ArticleBlockMixin
 from news.models import LinkStatus
-from territories.models import IndustryLabel, LabelPhase, OrganisationKind
+from territories.models import IndustryLabel, LabelPhase, Organisation, OrganisationKind
+from territories.naming import sort_key
 from territories.views import OrganisationListView, TerritoryListView
 from tests.factories import make_article, make_label, make_organisation
 from tests.html_checks import assert_accessible_structure
@@ -45,7 +46,13 @@ def test_territory_list_shows_only_territories_with_published_articles_by_defaul
 
     assert response.status_code == 200
     rows = {str(t): t.article_count for t in response.context["object_list"]}
-    assert rows == {"Béthune (62)": 2, str(places.epci): 1}
+    # The count of each row is its page's: the articles about it or about what lies inside.
+    assert rows == {
+        "Béthune (62)": 2,
+        str(places.epci): 2,
+        "Pas-de-Calais": 2,
+        "Hauts-de-France": 2,
+    }
 
 
 def test_territory_list_can_show_every_territory(client, places):
@@ -57,12 +64,23 @@ def test_territory_list_can_show_every_territory(client, places):
 
 def test_territory_list_filters_by_kind_region_and_name(client, places):
     make_article(territories=[places.commune, places.epci, places.other_region_commune])
-    assert names(client.get(TERRITORY_LIST, {"type": "epci"})) == [str(places.epci)]
+    # Lyon's article is inside the Métropole de Lyon: it has an article too.
+    assert names(client.get(TERRITORY_LIST, {"type": "epci"})) == [
+        str(places.epci),
+        "Métropole de Lyon",
+    ]
     assert set(names(client.get(TERRITORY_LIST, {"region": places.region.slug}))) == {
         "Béthune (62)",
         str(places.epci),
+        "Pas-de-Calais",
+        "Hauts-de-France",
     }
-    assert names(client.get(TERRITORY_LIST, {"q": "LYON"})) == ["Lyon (69)"]
+    # "Métropole de Lyon" sorts under L, with Lyon.
+    assert set(names(client.get(TERRITORY_LIST, {"q": "LYON"}))) == {
+        "Lyon (69)",
+        "Métropole de Lyon",
+    }
+    assert names(client.get(TERRITORY_LIST, {"q": "Lyon (69)"})) == ["Lyon (69)"]
     region_itself = client.get(
         TERRITORY_LIST, {"tous": "on", "type": "region", "region": places.region.slug}
     )
@@ -172,7 +190,9 @@ def test_territory_page_queries_do_not_grow_with_its_articles(
         monkeypatch.setattr(ArticleBlockMixin, "articles_per_page", page_size)
         for territory in (places.region, places.epci, places.commune):
             cold()
-            with django_assert_max_num_queries(10) as captured:
+            # A commune's page also reads its surroundings: their counts, then the latest
+            # articles of its intercommunalité, each of its two labels and its département.
+            with django_assert_max_num_queries(14) as captured:
                 response = client.get(territory.get_absolute_url())
             assert len(response.context["articles"]) == min(page_size, 12)
             counts.append(len(captured.captured_queries))
@@ -351,7 +371,12 @@ def test_map_follows_a_new_label(client, places, django_capture_on_commit_callba
 def test_territory_suggestions_rank_exact_names_first(client, places):
     response = client.get(reverse("territories:territory-suggestions"), {"q": "bethune"})
     results = response.json()["results"]
-    assert results[0] == {"value": places.commune.slug, "label": "Béthune (62) — Commune"}
+    # The input shows and keeps the name; the slug goes along for an exact filter.
+    assert results[0] == {
+        "value": "Béthune (62)",
+        "label": "Béthune (62) — Commune",
+        "slug": places.commune.slug,
+    }
     assert len(results) <= 10
 
 
@@ -359,7 +384,8 @@ def test_organisation_suggestions(client):
     organisation = make_organisation("Aciéries de Dunkerque")
     make_article(organisations=[organisation])
     response = client.get(reverse("territories:organisation-suggestions"), {"q": "acieries"})
-    assert response.json()["results"][0]["value"] == organisation.slug
+    assert response.json()["results"][0]["value"] == "Aciéries de Dunkerque"
+    assert response.json()["results"][0]["slug"] == organisation.slug
 
 
 def test_suggestions_need_two_letters(client):
@@ -409,3 +435,117 @@ def test_an_organisation_only_drafts_name_is_private(client, places):
 
     make_article(organisations=[hidden])
     assert client.get(hidden.get_absolute_url()).status_code == 200
+
+
+# Roll-up: the same "about it or inside it" count everywhere -----------------------------------
+
+
+def test_every_page_shows_the_same_about_it_or_inside_it_count(client, places, cold):
+    make_article(territories=[places.commune])
+    make_article(territories=[places.commune, places.epci])
+    make_article(territories=[places.neighbour])
+    make_article(territories=[places.departement])
+    make_article(territories=[places.other_region_commune])
+    make_article(territories=[places.commune], status="draft")
+    make_article(territories=[places.epci], link_status=LinkStatus.SUGGESTED)
+
+    listed = {
+        t.pk: t.article_count
+        for t in client.get(TERRITORY_LIST, {"region": places.region.slug}).context["object_list"]
+    }
+    expected = {places.commune: 2, places.epci: 3, places.departement: 4, places.region: 4}
+    for territory, count in expected.items():
+        page = client.get(territory.get_absolute_url()).context
+        assert page["article_count"] == count, territory
+        assert listed[territory.pk] == count, territory
+    home = {r.pk: r.article_count for r in client.get(reverse("news:home")).context["regions"]}
+    assert home[places.region.pk] == 4
+    articles = client.get(reverse("news:article-list"), {"territoire": places.epci.slug})
+    assert articles.context["result_count"] == 3
+    cold()
+    region_page = client.get(places.region.get_absolute_url()).context
+    assert {c.pk: c.article_count for c in region_page["children"]}[places.departement.pk] == 4
+
+
+def test_commune_page_rolls_up_its_epci_label_and_departement(client, places):
+    about = make_article(title="À Béthune", territories=[places.commune])
+    make_article(title="Sur l'agglomération", territories=[places.epci])
+    make_article(title="Labellisé", labels=[places.label])
+    make_article(title="Ailleurs dans le Pas-de-Calais", territories=[places.other_epci_commune])
+
+    response = client.get(places.commune.get_absolute_url())
+
+    assert [a.pk for a in response.context["articles"]] == [about.pk]
+    surroundings = response.context["surroundings"]
+    kinds = [s.kind for s in surroundings]
+    # Its intercommunalité, then its labels (of both phases), then its département.
+    assert kinds[0] == "epci" and kinds[-1] == "departement"
+    assert set(kinds[1:-1]) == {"label"}
+    around = {s.kind: s for s in surroundings if s.kind != "label"}
+    assert around["epci"].target == places.epci and around["epci"].article_count == 2
+    # The article about the commune is not repeated under its intercommunalité.
+    assert [a.title for a in around["epci"].articles] == ["Sur l'agglomération"]
+    labels = {s.target: s for s in surroundings if s.kind == "label"}
+    assert labels[places.label].article_count == 1
+    assert [a.title for a in labels[places.label].articles] == ["Labellisé"]
+    assert [a.title for a in around["departement"].articles] == ["Ailleurs dans le Pas-de-Calais"]
+    content = response.content.decode()
+    assert "Autour de Béthune" in content and "Son intercommunalité" in content
+    assert f"?territoire={places.epci.slug}" in content
+
+
+def test_counts_read_aucun_for_zero_and_agree_in_number(client, places):
+    make_article(territories=[places.neighbour])
+    content = client.get(places.commune.get_absolute_url()).content.decode()
+    assert "0 article" not in content and "article(s)" not in content
+    assert "1 article publié" in content  # its intercommunalité's
+    epci_page = client.get(places.epci.get_absolute_url()).content.decode()
+    assert "aucun article" in epci_page  # Béthune, in the list of its communes
+
+
+def test_codes_are_explained(client, places):
+    content = client.get(places.epci.get_absolute_url()).content.decode()
+    assert "SIREN</abbr>" in content and "Code officiel" not in content
+    assert "INSEE</abbr>" in client.get(places.commune.get_absolute_url()).content.decode()
+    label_page = client.get(places.label.get_absolute_url()).content.decode()
+    assert "ANCT</abbr>" in label_page
+
+
+def test_organisation_list_shows_the_home_territory_or_hides_the_column(client, places, cold):
+    based = make_organisation("Forges de Béthune", home_territory=places.commune)
+    unknown = make_organisation("Atelier sans adresse")
+    make_article(organisations=[unknown])
+    assert "Implantation" not in client.get(ORGANISATION_LIST).content.decode()
+    make_article(organisations=[based])
+    cold()
+    content = client.get(ORGANISATION_LIST).content.decode()
+    assert "Implantation" in content and "Béthune (62)" in content
+    assert "non renseignée" in content
+
+
+def test_lists_sort_accents_and_legal_forms_the_french_way(client, places):
+    for name in ("Zouafques", "Éperlecques"):
+        make_organisation(name)
+        make_article(organisations=[Organisation.objects.get(name=name)])
+    assert names(client.get(ORGANISATION_LIST)) == ["Éperlecques", "Zouafques"]
+    epcis = names(client.get(TERRITORY_LIST, {"tous": "on", "type": "epci", "q": "omer"}))
+    assert epcis[0] == "CA du Pays de Saint-Omer"
+    listed = names(
+        client.get(TERRITORY_LIST, {"tous": "on", "type": "epci", "region": places.region.slug})
+    )
+    keys = [sort_key(name) for name in listed]
+    assert keys == sorted(keys)
+    assert listed.index("CA du Boulonnais") < listed.index("CC des Campagnes de l'Artois")
+
+
+def test_label_suggestions_show_and_keep_the_name(client, places):
+    response = client.get(reverse("territories:label-suggestions"), {"q": "bethune"})
+    first = response.json()["results"][0]
+    assert first["value"] == places.label.name and first["slug"] == places.label.slug
+
+
+def test_departement_options_follow_the_region(client, places):
+    url = reverse("territories:departement-options")
+    values = [o["value"] for o in client.get(url, {"region": places.region.slug}).json()["results"]]
+    assert places.departement.slug in values and len(values) == 5
+    assert client.get(url, {"region": "atlantide"}).json() == {"results": []}
