@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from news.models import LinkStatus
 from tests.factories import make_article, make_organisation, territory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -108,3 +109,26 @@ def test_an_ambiguous_name_offers_a_choice(live_server, reference, page, screens
     page.wait_for_url(re.compile(r"territoire=saint-omer-62"))
     assert page.input_value("#id_territoire") == "Saint-Omer (62)"
     screenshot("public-06-ambiguous-choice")
+
+
+def test_commune_page_rolls_up_what_happens_around_it(
+    live_server, reference, page, screenshot, axe, monkeypatch
+):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    confirmed = {"link_status": LinkStatus.CONFIRMED}
+    bethune = territory("62119")
+    make_article(title="Une usine ouvre à Béthune", territories=[bethune], **confirmed)
+    make_article(title="L'agglomération investit", territories=[bethune.epci], **confirmed)
+    make_article(
+        title="Le Pas-de-Calais forme ses techniciens",
+        territories=[bethune.departement],
+        **confirmed,
+    )
+    page.goto(f"{live_server.url}{bethune.get_absolute_url()}")
+    around = page.locator("section.surroundings")
+    assert around.get_by_role("heading", name="Autour de Béthune").is_visible()
+    assert around.get_by_role("link", name="L'agglomération investit").is_visible()
+    assert around.get_by_role("link", name="Le Pas-de-Calais forme ses techniciens").is_visible()
+    assert around.get_by_text("Une usine ouvre à Béthune").count() == 0
+    assert axe(page) == []
+    screenshot("public-07-commune-roll-up")
