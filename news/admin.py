@@ -18,6 +18,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,7 @@ from news.models import (
     ArticleIndustryLabel,
     ArticleOrganisation,
     ArticlePerson,
+    ArticleStatus,
     ArticleTerritory,
     ImportRun,
     LinkRejection,
@@ -46,6 +48,7 @@ from news.models import (
     TaggedArticle,
 )
 from news.review import confidence_floor, confidence_percent
+from news.services import publishing
 from news.services.curation import (
     LINK_TARGET_FIELDS,
     article_add_tags,
@@ -53,7 +56,6 @@ from news.services.curation import (
     article_links_confirm_above,
     article_mark_edited,
     article_mark_reviewed,
-    article_publish,
     article_unpublish,
     link_confirm,
     link_create,
@@ -73,6 +75,9 @@ from territories.admin_history import HistoryAdmin
 from territories.admin_wording import AddAnotherLabelMixin
 from territories.models import Territory
 from territories.pagination import EstimatedCountPaginator
+
+CHANGE_URL = "admin:news_article_change"
+CHANGELIST_URL = "admin:news_article_changelist"
 
 admin.site.site_header = _("Territoires d'industrie — rédaction")
 admin.site.site_title = _("Rédaction Territoires d'industrie")
@@ -435,6 +440,11 @@ class ArticleAdmin(AddAnotherLabelMixin, HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         cleared = "needs_review" in form.changed_data and not obj.needs_review
+        if "status" in form.changed_data and obj.status == ArticleStatus.PUBLISHED:
+            # Published through the publish service once the links are saved too
+            # (response_change), which may first ask the editor what to do with pending links.
+            obj.status = form.initial.get("status") or ArticleStatus.DRAFT
+            request._publish_after_save = True
         article_mark_edited(article=obj, user=request.user, reviewed=cleared)
 
     def save_formset(self, request, form, formset, change):
@@ -516,9 +526,14 @@ class ArticleAdmin(AddAnotherLabelMixin, HistoryAdmin):
                 )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def response_add(self, request, obj, post_url_continue=None):
+        return self.publish_after_save(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
     def response_change(self, request, obj):
         if "_confirm_above" not in request.POST:
-            return super().response_change(request, obj)
+            return self.publish_after_save(request, obj) or super().response_change(request, obj)
         # The article and the choices made row by row are saved first; the button then
         # confirms what is left suggested at or above the threshold.
         form = ConfirmAboveForm(request.POST)
@@ -656,16 +671,89 @@ class ArticleAdmin(AddAnotherLabelMixin, HistoryAdmin):
                 change_message=message,
             )
 
+    # Publishing: the publish service decides, the admin asks the editor ---------------------
+
+    def publish_after_save(self, request, obj):
+        """After a change form saved with the status "publié": publish through the service, or
+        show the confirmation page when links are pending or the article is incomplete."""
+        if not getattr(request, "_publish_after_save", False):
+            return None
+        try:
+            result = publishing.publish_articles(articles=[obj], user=request.user)
+        except publishing.PublishBlocked as blocked:
+            return self.publish_confirmation(
+                request, [obj], blocked, next_url=reverse(CHANGE_URL, args=[obj.pk])
+            )
+        self._report_publication(request, result)
+        return None
+
     @admin.action(description=_("Publier les articles sélectionnés"), permissions=["publish"])
     def publish_articles(self, request, queryset):
-        changed = article_publish(articles=queryset, user=request.user)
-        self._log(request, changed, gettext("Publié"))
-        self.message_user(
-            request,
-            ngettext("%(count)d article publié.", "%(count)d articles publiés.", len(changed))
-            % {"count": len(changed)},
-            messages.SUCCESS,
-        )
+        articles = list(queryset)
+        decision = request.POST.get("links")
+        try:
+            result = publishing.publish_articles(
+                articles=articles,
+                user=request.user,
+                confirm_links={"confirm": True, "leave": False}.get(decision),
+                allow_incomplete=request.POST.get("allow_incomplete") == "on",
+            )
+        except publishing.PublishBlocked as blocked:
+            return self.publish_confirmation(
+                request, articles, blocked, next_url=request.POST.get("next", ""), asked=decision
+            )
+        self._report_publication(request, result)
+        next_url = request.POST.get("next", "")
+        if next_url and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return HttpResponseRedirect(next_url)
+        return None
+
+    def _report_publication(self, request, result) -> None:
+        self._log(request, result.published, gettext("Publié"))
+        count = len(result.published)
+        message = ngettext("%(count)d article publié.", "%(count)d articles publiés.", count) % {
+            "count": count
+        }
+        if result.links_confirmed:
+            message += " " + ngettext(
+                "%(links)d lien confirmé.", "%(links)d liens confirmés.", result.links_confirmed
+            ) % {"links": result.links_confirmed}
+        if result.links_left:
+            message += " " + ngettext(
+                "%(links)d lien reste à vérifier : il n’est pas visible des lecteurs.",
+                "%(links)d liens restent à vérifier : ils ne sont pas visibles des lecteurs.",
+                result.links_left,
+            ) % {"links": result.links_left}
+        self.message_user(request, message, messages.SUCCESS)
+
+    def publish_confirmation(self, request, articles, blocked, *, next_url="", asked=None):
+        """The page that asks what to do with pending links and incomplete articles."""
+        pending = blocked.suggested_links
+        if len(articles) == 1:
+            review_url = reverse(CHANGE_URL, args=[articles[0].pk])
+        else:
+            ids = ",".join(str(check.article.pk) for check in blocked.checks)
+            review_url = f"{reverse(CHANGELIST_URL)}?id__in={ids}"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Publier : des points à vérifier"),
+            "opts": self.model._meta,
+            "checks": blocked.checks,
+            "pending": pending,
+            "incomplete": blocked.incomplete,
+            # The editor chose for the links but not for the incomplete articles.
+            "incomplete_error": asked is not None and bool(blocked.incomplete),
+            "ready": len(articles) - len(blocked.checks),
+            "selected": [article.pk for article in articles],
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "changelist_url": reverse(CHANGELIST_URL),
+            "review_url": review_url,
+            "next_url": next_url,
+            "saved": bool(next_url),
+        }
+        return TemplateResponse(request, "admin/news/article/publish_confirmation.html", context)
 
     @admin.action(description=_("Dépublier les articles sélectionnés"), permissions=["publish"])
     def unpublish_articles(self, request, queryset):
