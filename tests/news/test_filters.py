@@ -377,3 +377,16 @@ def test_filter_form_renders_selects_for_regions_and_labels_only(client, places)
     assert 'name="territoire"' in content and 'data-suggest-url="/suggestions/territoires/"' in (
         content
     )
+
+
+def test_the_candidates_take_a_constant_number_of_queries(
+    client, places, django_assert_max_num_queries, cold
+):
+    counts = []
+    for name in ("Saint-Omer", "Saint"):  # two candidates and more, then ten
+        cold()
+        with django_assert_max_num_queries(12) as captured:
+            response = client.get(reverse("news:article-list"), {"territoire": name})
+        assert response.context["territory_choice"]["candidates"]
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]

@@ -549,3 +549,21 @@ def test_departement_options_follow_the_region(client, places):
     values = [o["value"] for o in client.get(url, {"region": places.region.slug}).json()["results"]]
     assert places.departement.slug in values and len(values) == 5
     assert client.get(url, {"region": "atlantide"}).json() == {"results": []}
+
+
+def test_organisation_list_reads_home_territories_without_a_query_per_row(
+    client, places, monkeypatch, django_assert_max_num_queries, cold
+):
+    homes = [places.commune, places.neighbour, places.epci, places.departement]
+    counts = []
+    for page_size in (2, 8):
+        for n in range(4):
+            organisation = make_organisation(home_territory=homes[n])
+            make_article(organisations=[organisation])
+        monkeypatch.setattr(OrganisationListView, "paginate_by", page_size)
+        cold()
+        with django_assert_max_num_queries(8) as captured:
+            response = client.get(ORGANISATION_LIST)
+        assert len(response.context["object_list"]) == page_size
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
