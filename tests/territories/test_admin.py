@@ -199,6 +199,9 @@ def test_label_list_filters_by_phase_and_region(client, editor):
     hauts_de_france = Territory.objects.get(kind=TerritoryKind.REGION, code="32")
     second = make_label("TI seconde phase test", phase=LabelPhase.SECOND, region=hauts_de_france)
     response = client.get(reverse(LABELS), {"phase__exact": LabelPhase.SECOND})
+    assert response.context["cl"].result_count == 183 + 1  # the ANCT list and this one
+    assert {label.phase for label in listed(response)} == {LabelPhase.SECOND}
+    response = client.get(reverse(LABELS), {"phase__exact": LabelPhase.SECOND, "q": "seconde"})
     assert listed(response) == [second]
     response = client.get(reverse(LABELS), {"region__id__exact": hauts_de_france.pk})
     labels = listed(response)

@@ -49,8 +49,8 @@ def test_organisation_names_are_unique_whatever_the_accents():
 
 def test_second_phase_label_groups_several_epcis():
     label = IndustryLabel.objects.create(
-        name="Territoire d'industrie du Scot Lille Métropole",
-        slug="scot-lille-metropole",
+        name="Territoire d'industrie de la métropole lilloise",
+        slug="metropole-lilloise",
         phase=LabelPhase.SECOND,
     )
     label.territories.set(Territory.objects.filter(code__in=["200093201", "200041960"]))
