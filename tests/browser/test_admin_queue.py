@@ -6,9 +6,9 @@ import re
 import pytest
 
 from news.models import ArticleTerritory, FileOutcome, ImportFileResult, ImportRun
-from territories.models import Territory, TerritoryKind
+from territories.models import Organisation, Territory, TerritoryKind
 from tests.admin_helpers import make_editor
-from tests.factories import make_article, territory
+from tests.factories import make_article, make_organisation, territory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -97,3 +97,45 @@ def test_work_queue_and_article_list_fit_and_pass_axe(
     assert rows.count() == 1 and in_pas_de_calais.title in rows.first.inner_text()
     screenshot("admin-queue-03-filtered")
     assert axe(page) == []
+
+
+def test_editor_merges_a_likely_duplicate_side_by_side(
+    live_server, reference, page, screenshot, axe, monkeypatch
+):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    editor = make_editor("redaction")
+    editor.set_password(PASSWORD)
+    editor.save()
+    kept = make_organisation("CCI Artois", kind="chamber")
+    duplicate = make_organisation(
+        "CCI Artois Hauts-de-France", kind="chamber", website="https://artois.cci.example"
+    )
+    make_article(organisations=[kept])
+    moved = make_article(organisations=[duplicate])
+    make_organisation("Symevad")
+
+    log_in(page, live_server, "redaction")
+    page.goto(f"{live_server.url}/admin/territories/organisation/")
+    page.get_by_role("link", name="Doublons probables").click()
+    suggestions = page.locator("#duplicate-suggestions tbody tr")
+    assert suggestions.count() == 1 and "noms proches" in suggestions.first.inner_text()
+    screenshot("admin-queue-04-duplicates")
+    assert axe(page) == []
+
+    suggestions.first.get_by_role("link", name=re.compile("Comparer et fusionner")).click()
+    page.wait_for_selector("#organisation-merge-form")
+    table = page.locator(".merge-compare")
+    assert "https://artois.cci.example" in table.inner_text()
+    screenshot("admin-queue-05-merge")
+    assert axe(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+
+    # Without the confirmation nothing happens; with it, the duplicate is merged.
+    page.get_by_role("button", name="Fusionner").click()
+    page.wait_for_selector(".errorlist")
+    assert Organisation.objects.filter(pk=duplicate.pk).exists()
+    page.get_by_label(re.compile("Je comprends que la fusion est définitive")).check()
+    page.get_by_role("button", name="Fusionner").click()
+    page.wait_for_selector(".messagelist .success")
+    assert not Organisation.objects.filter(pk=duplicate.pk).exists()
+    assert list(moved.organisations.all()) == [kept]

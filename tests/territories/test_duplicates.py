@@ -2,6 +2,7 @@
 
 import pytest
 
+from territories import duplicates
 from territories.duplicates import (
     MAX_BLOCK,
     SAME_ACRONYM,
@@ -77,14 +78,24 @@ def test_strongest_reasons_come_first():
     assert [(pair.first, pair.reason) for pair in pairs] == [(3, SAME_KEY), (1, SAME_ACRONYM)]
 
 
-def test_names_are_compared_within_blocks_only():
+def test_names_are_compared_within_blocks_only(monkeypatch):
     """A word shared by too many names makes no block: 400 names, 400 × 399 / 2 pairs, none
     compared, since their only common word is "industrie"."""
+    compared = []
+    similarity = duplicates._similarity
+    monkeypatch.setattr(
+        duplicates, "_similarity", lambda *args: compared.append(args) or similarity(*args)
+    )
     many = [Record(pk=n, key=f"industrie {n:04d}x") for n in range(1, MAX_BLOCK + 251)]
     assert duplicate_pairs(many) == []
+    assert compared == []
     # The same names with one shared distinctive word are compared, and found alike.
-    similar = [Record(pk=1, key="industrie forge alpha"), Record(pk=2, key="industrie forge alfa")]
-    assert reasons(duplicate_pairs(many + similar)) == {(1, 2): SIMILAR}
+    similar = [
+        Record(pk=1001, key="industrie forge alpha"),
+        Record(pk=1002, key="industrie forge alfa"),
+    ]
+    assert reasons(duplicate_pairs(many + similar)) == {(1001, 1002): SIMILAR}
+    assert len(compared) == 1  # "forge" is their only block: one comparison
 
 
 @pytest.mark.django_db
