@@ -5,8 +5,10 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from news.filters import load_choices_cached
 from news.search import QUERY_MAX_LENGTH
 from news.widgets import QuickSelect
 from territories.lookup import matching_q
@@ -69,6 +71,18 @@ class TerritoryFilter(RegionChoicesMixin, ContentToggleMixin, django_filters.Fil
         empty_label=_("Toutes les régions"),
         widget=QuickSelect,
     )
+    departement = django_filters.ChoiceFilter(
+        label=_("Département"),
+        method="filter_departement",
+        empty_label=_("Tous les départements"),
+        # Once a région is chosen, its départements only (here and in static/js).
+        widget=QuickSelect(
+            attrs={
+                "data-depends-on": "id_region",
+                "data-options-url": reverse_lazy("territories:departement-options"),
+            }
+        ),
+    )
     tous = django_filters.BooleanFilter(
         label=_("Afficher aussi les territoires sans article"),
         method="filter_keep",
@@ -90,8 +104,36 @@ class TerritoryFilter(RegionChoicesMixin, ContentToggleMixin, django_filters.Fil
         condition = matching_q(value)
         return queryset.filter(condition) if condition is not None else queryset
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The départements of the submitted région, else all of them by région (one query,
+        # kept per content version with the article filters' choices).
+        choices = load_choices_cached(self.request)
+        region = self.data.get("region") if self.data is not None else None
+        departement = self.filters["departement"]
+        if isinstance(region, str) and region in choices["departements_of"]:
+            departement.extra["choices"] = choices["departements_of"][region]
+            departement.extra["error_messages"] = {
+                "invalid_choice": _(
+                    "Ce département n’est pas dans la région choisie : choisissez-en un autre "
+                    "ou changez de région."
+                )
+            }
+        else:
+            departement.extra["choices"] = choices["departement"]
+
     def filter_region(self, queryset, name, value):
         return queryset.filter(Q(slug=value, kind=TerritoryKind.REGION) | Q(region__slug=value))
+
+    def filter_departement(self, queryset, name, value):
+        """The département, and what lies in it: its communes and the intercommunalités that
+        cover it, even partly."""
+        covering = Territory.departements.through.objects.filter(to_territory__slug=value)
+        return queryset.filter(
+            Q(slug=value, kind=TerritoryKind.DEPARTEMENT)
+            | Q(departement__slug=value)
+            | Q(pk__in=covering.values("from_territory"))
+        )
 
 
 class OrganisationFilter(django_filters.FilterSet):

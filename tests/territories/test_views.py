@@ -567,3 +567,16 @@ def test_organisation_list_reads_home_territories_without_a_query_per_row(
         assert len(response.context["object_list"]) == page_size
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_territory_list_filters_by_a_departement_of_the_chosen_region(client, places):
+    make_article(territories=[places.commune, places.cross_epci, places.other_region_commune])
+    shown = set(names(client.get(TERRITORY_LIST, {"departement": places.departement.slug})))
+    # The CC Flandre Lys lies mainly in the Nord but covers part of the Pas-de-Calais.
+    assert shown == {"Béthune (62)", str(places.epci), str(places.cross_epci), "Pas-de-Calais"}
+    response = client.get(TERRITORY_LIST, {"region": places.region.slug})
+    offered = [v for v, _label in response.context["filter"].form.fields["departement"].choices]
+    assert places.departement.slug in offered and "rhone" not in offered
+    mismatch = client.get(TERRITORY_LIST, {"region": places.region.slug, "departement": "rhone"})
+    assert mismatch.status_code == 200
+    assert "pas dans la région" in mismatch.content.decode()
