@@ -745,6 +745,7 @@ class ArticleAdmin(AddAnotherLabelMixin, HistoryAdmin):
             "incomplete": blocked.incomplete,
             # The editor chose for the links but not for the incomplete articles.
             "incomplete_error": asked is not None and bool(blocked.incomplete),
+            "asked": asked if asked in {"confirm", "leave"} else None,
             "ready": len(articles) - len(blocked.checks),
             "selected": [article.pk for article in articles],
             "action_checkbox_name": ACTION_CHECKBOX_NAME,

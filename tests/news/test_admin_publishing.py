@@ -148,3 +148,17 @@ def test_the_next_address_must_be_on_this_site(client, editor):
     response = publish_action(client, [article], links="leave", next="https://ailleurs.example/")
     assert response.status_code == 302
     assert response["Location"] == CHANGELIST
+
+
+def test_the_links_decision_is_kept_while_the_incomplete_article_is_asked_about(client, editor):
+    pending = draft(territories=[territory("62119")])
+    empty = draft(lead="", body="")
+    response = publish_action(client, [pending, empty], links="confirm")
+    content = response.content.decode()
+    assert '<input type="hidden" name="links" value="confirm">' in content
+    assert "Publier sans les liens à vérifier" not in content
+    assert status_of(pending) == ArticleStatus.DRAFT
+
+    publish_action(client, [pending, empty], links="confirm", allow_incomplete="on")
+    assert status_of(pending) == status_of(empty) == ArticleStatus.PUBLISHED
+    assert pending.territory_links.get().status == LinkStatus.CONFIRMED
