@@ -352,10 +352,6 @@ class CountryMap:
     def view_box(self) -> str:
         return f"0 0 {self.width} {self.height}"
 
-    @property
-    def drawn_count(self) -> int:
-        return len(self.shapes) + sum(len(inset.shapes) for inset in self.insets)
-
 
 def _base_shape(outline: Outline, frame: Frame, tolerance: float) -> MapShape | None:
     d = path_data(outline.geometry, frame, tolerance)
