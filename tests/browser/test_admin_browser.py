@@ -73,6 +73,7 @@ def test_editor_reviews_an_article_s_links_in_context_then_publishes_it(
     assert "Réunis à Chalon-sur-Saône le 9 novembre" in venue_row.inner_text()
     assert "Nom officiel" in venue_row.inner_text() and "85 %" in venue_row.inner_text()
     assert page.locator("input[name$='-confirm']").count() == 0  # no more two checkboxes
+    page.wait_for_selector(".datetimeshortcuts a")  # the admin's scripts have run
     screenshot("admin-02-change-form")
     assert axe(page) == []
     width = page.evaluate("document.documentElement.scrollWidth")
