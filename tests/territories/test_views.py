@@ -580,3 +580,15 @@ def test_territory_list_filters_by_a_departement_of_the_chosen_region(client, pl
     mismatch = client.get(TERRITORY_LIST, {"region": places.region.slug, "departement": "rhone"})
     assert mismatch.status_code == 200
     assert "pas dans la région" in mismatch.content.decode()
+
+
+@pytest.mark.parametrize("value", ["\x00", "a\x00b", "x" * 5000, "%_%", "' OR 1=1 --", "((("])
+def test_hostile_names_never_fail(client, value):
+    for url, params in (
+        (TERRITORY_LIST, {"q": value}),
+        (TERRITORY_LIST, {"region": value, "departement": value}),
+        (reverse("territories:territory-suggestions"), {"q": value}),
+        (reverse("territories:label-suggestions"), {"q": value}),
+        (reverse("territories:departement-options"), {"region": value}),
+    ):
+        assert client.get(url, params).status_code in (200, 400), (url, params)
