@@ -574,7 +574,8 @@ class ArticleAdmin(AddAnotherLabelMixin, HistoryAdmin):
                 % {"count": count, "percent": percent},
                 messages.SUCCESS,
             )
-        return HttpResponseRedirect(request.path)
+        # Saved as "publié" too: published now, with fewer links left to ask about.
+        return self.publish_after_save(request, obj) or HttpResponseRedirect(request.path)
 
     # List columns and read-only fields -----------------------------------------------------
 

@@ -450,3 +450,20 @@ def test_a_new_article_gets_its_tags_and_a_territory_added_by_hand(client, edito
     link = ArticleTerritory.objects.get(article__slug="une-usine-a-bethune")
     assert (link.status, link.method) == (LinkStatus.CONFIRMED, LinkMethod.EDITOR)
     assert sorted(link.article.tags.names()) == ["emploi", "énergie verte"]
+
+
+def test_confirm_above_on_a_form_saved_as_published_confirms_then_publishes(client, editor):
+    article = make_article(status=ArticleStatus.DRAFT)
+    set_link(article, "62119", confidence=0.9)
+    low = set_link(article, "62041", confidence=0.4)
+    response = client.get(change_url(article))
+    data = changeform_data(response)
+    data[decision_key(response, low)] = "reject"
+    data.update(status=ArticleStatus.PUBLISHED, confirm_above="80", _confirm_above="1")
+    response = client.post(change_url(article), data, follow=True)
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.PUBLISHED
+    assert "Article enregistré ; 1 lien confirmé (confiance d’au moins 80 %)." in messages_of(
+        response
+    )
+    assert not article.territory_links.filter(status=LinkStatus.SUGGESTED).exists()
