@@ -21,7 +21,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", type=Path, help="fichiers ou dossiers à importer")
-        parser.add_argument("--publish", action="store_true", help="publier les articles importés")
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            # argparse formats help with %: the percent sign is doubled.
+            help="publier les articles importés et confirmer leurs liens d’une confiance d’au "
+            f"moins {round(settings.IMPORT_CONFIRM_THRESHOLD * 100)} %% "
+            "(IMPORT_CONFIRM_THRESHOLD) ; les autres restent des suggestions à vérifier, "
+            "invisibles des lecteurs",
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
