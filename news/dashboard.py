@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Trim
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -51,13 +53,17 @@ def pending_links_condition() -> Q:
     )
 
 
+def _blank(field: str) -> Exact:
+    return Exact(Trim(field), Value(""))
+
+
 def ready_to_publish_condition() -> Q:
-    """Drafts an editor can publish as they are: a title, some text, checked, no pending link."""
-    has_text = ~Q(body="") | ~Q(lead="")
+    """Drafts an editor can publish as they are: checked, no pending link, and neither
+    without a title nor without text (what news.services.publishing refuses)."""
     return (
         Q(status=ArticleStatus.DRAFT, needs_review=False)
-        & ~Q(title="")
-        & has_text
+        & ~Q(_blank("title"))
+        & (~Q(_blank("lead")) | ~Q(_blank("body")))
         & ~pending_links_condition()
     )
 

@@ -86,6 +86,8 @@ def test_drafts_ready_to_publish_have_text_no_pending_link_and_were_checked(clie
     make_article(status=ArticleStatus.DRAFT, territories=[territory("62119")])  # link pending
     make_article(status=ArticleStatus.DRAFT, needs_review=True)
     make_article(status=ArticleStatus.DRAFT, lead="", body="")  # no text
+    make_article(status=ArticleStatus.DRAFT, lead="  ", body="")  # blanks are no text
+    make_article(status=ArticleStatus.DRAFT, title=" ")  # no title
     make_article(status=ArticleStatus.PUBLISHED)
 
     response = client.get(reverse(INDEX))
