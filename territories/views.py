@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -145,6 +146,16 @@ class TerritoryDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
             surroundings.append(Surrounding(kind, target, count, latest_articles, filter_url))
         return surroundings
 
+    @staticmethod
+    def get_region_legend(area) -> list[tuple[str, str, int]]:
+        """Each phase drawn on a région's map, with how many of its labels it has there."""
+        if not area:
+            return []
+        counts = Counter(shape.phase for shape in area.shapes)
+        return [
+            (value, label, counts[value]) for value, label in LabelPhase.choices if counts[value]
+        ]
+
     def get_children(self) -> list[Territory]:
         """The next level down, each with the count its own page shows."""
         children = list(selectors.territory_children(self.object))
@@ -178,6 +189,7 @@ class TerritoryDetailView(PublicPageMixin, ArticleBlockMixin, DetailView):
                     else None
                 )
             ),
+            region_legend=SimpleLazyObject(lambda: self.get_region_legend(context["region_map"])),
             includes_inside=territory.kind != TerritoryKind.COMMUNE,
         )
         return context

@@ -142,6 +142,9 @@ def test_a_region_page_maps_its_departements_and_labels(client, places):
     (svg,) = svgs(content)
     assert f'<a href="{places.departement.get_absolute_url()}" class="map-base__link">' in svg
     assert places.label.get_absolute_url() in svg
+    first = IndustryLabel.objects.filter(region=places.region, phase=LabelPhase.FIRST).count()
+    legend = content[content.index('class="map-legend"') :]
+    assert f"Première phase (2018–2022) : {first} territoires" in legend
 
 
 def test_a_label_without_perimeter_has_no_map(client, places):
