@@ -76,6 +76,7 @@ class PendingLink:
     kind: str
     confidence: float
     matched_text: str
+    inline: str  # the article form's inline that reviews it (its formset prefix)
 
     @property
     def confidence_percent(self) -> int:
@@ -83,7 +84,9 @@ class PendingLink:
 
     @property
     def article_url(self) -> str:
-        return reverse("admin:news_article_change", args=[self.article_id])
+        # Straight to the inline where the link is reviewed.
+        change = reverse("admin:news_article_change", args=[self.article_id])
+        return f"{change}#{self.inline}-group"
 
 
 @dataclass
@@ -145,6 +148,10 @@ def _pending_links(kinds, limit: int) -> tuple[int, list[PendingLink]]:
             target_kind=Value(
                 str(model._meta.get_field(target).verbose_name), output_field=CharField()
             ),
+            inline=Value(
+                model._meta.get_field("article").remote_field.related_name,
+                output_field=CharField(),
+            ),
         )
         .values_list(
             "article_id",
@@ -153,6 +160,7 @@ def _pending_links(kinds, limit: int) -> tuple[int, list[PendingLink]]:
             "target_kind",
             "confidence",
             "matched_text",
+            "inline",
         )
         for model, target in kinds
     ]

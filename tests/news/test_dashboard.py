@@ -67,7 +67,8 @@ def test_pending_links_are_counted_weakest_first_and_link_to_their_article(clien
     assert queue.pending_links_count == 2
     first, second = queue.pending_links
     assert (first.target, first.kind, first.confidence_percent) == ("ACME", "organisation", 31)
-    assert first.article_url == reverse("admin:news_article_change", args=[weak.pk])
+    change = reverse("admin:news_article_change", args=[weak.pk])
+    assert first.article_url == f"{change}#organisation_links-group"
     assert (second.target, second.confidence_percent) == ("Béthune", 85)
     html = response.content.decode()
     assert "2 liens suggérés à vérifier" in html
