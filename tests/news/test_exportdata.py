@@ -82,13 +82,18 @@ def test_dates_are_iso_and_labels_list_members_and_articles(seeded, capsys):
     data = json.loads(export(capsys))
     dated = next(a for a in data["articles"] if a["source"]["file"].startswith("003"))
     assert dated["published_on"] == "2025-01-13"
-    label = next(lb for lb in data["labels"] if lb["name"].endswith("Scot Lille Métropole"))
-    assert label["phase"] == "2023-2027"
-    assert label["labelled_on"] == "2023-11-09"
+    # The seeds' "Territoire d’industrie du Scot Lille Métropole" is the official ti-3213.
+    label = next(
+        lb for lb in data["labels"] if (lb["code"], lb["phase"]) == ("ti-3213", "2023-2027")
+    )
+    assert label["name"] == "SCOT Lille Métropole"
+    assert label["labelled_on"] is None  # the ANCT list gives no date
     assert {t["code"] for t in label["territories"]} == {"200093201", "200041960"}
     assert len(label["articles"]) == 1
     first_phase = [lb for lb in data["labels"] if lb["phase"] == "2018-2022"]
     assert len(first_phase) == 149
+    second_phase = [lb for lb in data["labels"] if lb["phase"] == "2023-2027"]
+    assert len([lb for lb in second_phase if lb["code"]]) == 183
     kinds = {t["kind"] for t in data["territories"]}
     assert kinds <= {"commune", "epci", "departement", "region", "groupement"}
 
