@@ -125,11 +125,21 @@ def build_site() -> list[PublicPage]:
 
 
 def check_pages(browser_page, base_url: str, viewport: str, pages, axe, screenshot_dir):
-    """Visit every page; return one readable line per problem found."""
+    """Visit every page; return one readable line per problem found (including what the
+    browser's console reports as an error: a 404 asset, an SVG attribute it cannot read)."""
     problems = []
+    console_errors = []
+    browser_page.on(
+        "console", lambda message: message.type == "error" and console_errors.append(message.text)
+    )
     for public_page in pages:
+        console_errors.clear()
         response = browser_page.goto(base_url + public_page.path)
+        browser_page.wait_for_load_state("load")
         where = f"{viewport} {public_page.name} ({public_page.path})"
+        if public_page.status == 404:  # the page itself is reported as a failed load
+            console_errors[:] = [text for text in console_errors if "404" not in text]
+        problems.extend(f"{where}: console error: {text}" for text in console_errors[:5])
         if response.status != public_page.status:
             problems.append(f"{where}: HTTP {response.status}, expected {public_page.status}")
         browser_page.screenshot(
