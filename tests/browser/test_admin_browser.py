@@ -49,6 +49,9 @@ def test_editor_reviews_an_article_s_links_in_context_then_publishes_it(
     # Playwright's sync API runs an event loop in this thread while the test's ORM calls stay
     # synchronous: Django must not refuse them (the browser fixture sets it for its scope).
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Imported here: the browser fixture has already skipped (or failed on CI) without it.
+    from playwright.sync_api import expect
+
     editor = make_editor("redaction")
     editor.set_password(PASSWORD)
     editor.save()
@@ -95,16 +98,14 @@ def test_editor_reviews_an_article_s_links_in_context_then_publishes_it(
     # Tags: plain comma-separated names, the existing ones completing the name being typed.
     tags = page.get_by_label("Étiquettes")
     tags.fill("énergie verte, ind")
-    tags.dispatch_event("input")
     suggestions = page.locator("#id_tags-suggestions option")
-    assert [suggestions.nth(i).get_attribute("value") for i in range(suggestions.count())] == [
-        "énergie verte, industrie"
-    ]
+    expect(suggestions).to_have_count(1)
+    assert suggestions.get_attribute("value") == "énergie verte, industrie"
     tags.fill("énergie verte, industrie")
     screenshot("admin-03-links-decided")
     page.locator("input[name=_continue]").last.click()
     page.wait_for_selector(".messagelist .success")
-    assert page.locator("#territory_links-group tr.has_original").count() == 2
+    expect(page.locator("#territory_links-group tr.has_original")).to_have_count(2)
     screenshot("admin-04-links-saved")
 
     # Publish it from the list with the action.
@@ -139,6 +140,9 @@ def test_editor_confirms_every_link_above_a_percentage_from_the_keyboard(
     live_server, reference, page, screenshot, monkeypatch
 ):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Imported here: the browser fixture has already skipped (or failed on CI) without it.
+    from playwright.sync_api import expect
+
     editor = make_editor("redaction")
     editor.set_password(PASSWORD)
     editor.save()
@@ -153,12 +157,13 @@ def test_editor_confirms_every_link_above_a_percentage_from_the_keyboard(
     # The live count follows the percentage and the rows set to "Rejeter".
     threshold = page.get_by_label("Confirmer tous les liens suggérés dont la confiance atteint")
     preview = page.locator("#confirm-above-preview")
+    page.wait_for_load_state()  # the form's scripts have run
     threshold.fill("75")
-    assert preview.inner_text() == "2 liens suggérés atteignent ce seuil."
+    expect(preview).to_have_text("2 liens suggérés atteignent ce seuil.")
     page.get_by_role("group", name=f"Décision pour le lien « {places['venue']} »").get_by_label(
         "Rejeter"
     ).check()
-    assert preview.inner_text() == "1 lien suggéré atteint ce seuil."
+    expect(preview).to_have_text("1 lien suggéré atteint ce seuil.")
     screenshot("admin-07-confirm-above")
 
     # Enter in the percentage presses its own button, not "Enregistrer".
