@@ -102,6 +102,7 @@ def test_editor_reviews_an_article_s_links_in_context_then_publishes_it(
     expect(suggestions).to_have_count(1)
     assert suggestions.get_attribute("value") == "énergie verte, industrie"
     tags.fill("énergie verte, industrie")
+    page.get_by_role("checkbox", name="À vérifier").uncheck()  # checked: off the queue
     screenshot("admin-03-links-decided")
     page.locator("input[name=_continue]").last.click()
     page.wait_for_selector(".messagelist .success")
@@ -121,6 +122,7 @@ def test_editor_reviews_an_article_s_links_in_context_then_publishes_it(
     # The public page lists the territories the editor kept, not the venue.
     article.refresh_from_db()
     assert article.status == ArticleStatus.PUBLISHED
+    assert (article.needs_review, article.reviewed_by) == (False, editor)
     page.goto(f"{live_server.url}{article.get_absolute_url()}")
     listed = page.locator(".place-list > li > a:first-child").all_inner_texts()
     screenshot("admin-06-public-page")
