@@ -26,8 +26,13 @@ def test_reader_filters_by_territory_opens_an_article_and_follows_a_territory(
         territories=[bethune],
         organisations=[organisation],
         tags=["batteries"],
+        link_status=LinkStatus.CONFIRMED,  # readers see confirmed links only
     )
-    elsewhere = make_article(title="Le port de Bordeaux recrute", territories=[territory("33063")])
+    elsewhere = make_article(
+        title="Le port de Bordeaux recrute",
+        territories=[territory("33063")],
+        link_status=LinkStatus.CONFIRMED,
+    )
     make_article(title="Brouillon caché", status="draft", territories=[bethune])
 
     # Home page: latest articles, the search box, the labels at a glance.
