@@ -336,7 +336,6 @@ class ArticleAdmin(AddAnotherLabelMixin, HistoryAdmin):
         "edited_at",
         "reviewed_at",
         "reviewed_by",
-        "publisher",
         "source_file",
         "source_position",
         "import_run_link",
@@ -364,11 +363,20 @@ class ArticleAdmin(AddAnotherLabelMixin, HistoryAdmin):
             },
         ),
         (
+            _("Source"),
+            {
+                "fields": [("publisher", "source_url"), "is_brief"],
+                "description": _(
+                    "Ce que les lecteurs voient de l’origine du texte : une brève avec une "
+                    "adresse d’origine affiche « Lire la suite sur … »."
+                ),
+            },
+        ),
+        (
             _("Provenance"),
             {
                 "classes": ["collapse"],
                 "fields": [
-                    "publisher",
                     ("source_file", "source_position"),
                     ("import_run_link", "parser_version"),
                     "content_hash",

@@ -239,10 +239,18 @@ def test_change_form_has_fieldsets_autocompletes_and_read_only_provenance(client
     assert response.status_code == 200
     html = response.content.decode()
     headings = [fieldset.name for fieldset in response.context["adminform"]]
-    assert [str(name) for name in headings] == ["Contenu", "Liens", "Publication", "Provenance"]
+    assert [str(name) for name in headings] == [
+        "Contenu",
+        "Liens",
+        "Publication",
+        "Source",
+        "Provenance",
+    ]
     assert "TEXTE BRUT &lt;script&gt;" in html  # shown, escaped, not editable
     form = response.context["adminform"].form
     assert "source_text" not in form.fields and "import_run" not in form.fields
+    # What readers are told of the text's origin is the editor's to correct.
+    assert {"publisher", "source_url", "is_brief"} <= set(form.fields)
     assert "tags" in form.fields
     assert 'data-ajax--url="/admin/autocomplete/"' in html
     assert "admin-autocomplete" in html
