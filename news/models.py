@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from news.ingest.sources import publisher_from_url
 from territories.models import IndustryLabel, Organisation, Person, Territory
 
 
@@ -192,6 +193,11 @@ class Article(models.Model):
     @property
     def is_published(self):
         return self.status == ArticleStatus.PUBLISHED
+
+    @property
+    def source_name(self) -> str:
+        """Who published the text first: the publisher, else the site of its address."""
+        return self.publisher or publisher_from_url(self.source_url)
 
     def body_blocks(self):
         """The body as ``(kind, text)`` blocks, ``kind`` being "heading" or "paragraph"."""
