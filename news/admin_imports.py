@@ -386,7 +386,8 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # "Importer un lot" ------------------------------------------------------------------------
 
     def upload_view(self, request):
-        if not request.user.has_perm(IMPORT_PERMISSION):
+        # The import ends on the run's report: who may import must be able to read it.
+        if not (request.user.has_perm(IMPORT_PERMISSION) and self.has_view_permission(request)):
             raise PermissionDenied
         can_publish = request.user.has_perm(PUBLISH_PERMISSION)
         if request.method == "POST":

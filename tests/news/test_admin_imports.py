@@ -112,6 +112,13 @@ def test_without_the_permission_there_is_no_link_and_the_page_is_forbidden(clien
     assert not ImportRun.objects.exists()
 
 
+def test_the_permission_alone_without_reading_the_imports_is_not_enough(client):
+    user = make_user(staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename="import_batch"))
+    client.force_login(user)
+    assert client.get(UPLOAD).status_code == 403
+
+
 def test_the_upload_page_is_a_multipart_form_with_its_limits(client, editor):
     response = client.get(UPLOAD)
     html = response.content.decode()
