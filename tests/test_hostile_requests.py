@@ -17,6 +17,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from taggit.models import Tag
 
+from news.models import LinkStatus
 from tests.factories import make_article, make_label, make_organisation, make_user
 from tests.places import reference_places
 
@@ -85,6 +86,7 @@ def content():
         organisations=[organisation],
         labels=[label],
         tags=["industrie"],
+        link_status=LinkStatus.CONFIRMED,  # what readers see: the organisation has a page
     )
     make_article(status="draft", organisations=[make_organisation("Brouillon SA")])
     return {
