@@ -289,7 +289,12 @@ def test_article_detail_has_canonical_opengraph_and_news_article_json_ld(client,
     assert f'<meta property="og:url" content="{canonical}">' in content
     assert '<meta property="og:title" content="Le port s&#x27;agrandit">' in content
     assert '<meta property="og:type" content="article">' in content
-    assert '<meta name="twitter:card" content="summary">' in content
+    # No picture of its own: the site's share image, in a large card.
+    assert '<meta name="twitter:card" content="summary_large_image">' in content
+    assert (
+        '<meta property="og:image" content="https://actu.example.fr/static/img/share.png">'
+        in content
+    )
     (data,) = json_ld(response)
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Le port s'agrandit"
@@ -466,3 +471,33 @@ def test_a_search_longer_than_the_form_accepts_is_an_error_not_a_failure(client)
     assert response.status_code == 200
     assert response.context["filters_invalid"]
     assert 'maxlength="200"' in response.content.decode()
+
+
+def test_a_brief_with_a_known_address_sends_readers_to_the_rest_of_the_text(client):
+    article = make_article(
+        is_brief=True,
+        publisher="L’Écho des Flandres",
+        source_url="https://echo.example/eco/usine",
+        body="",
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Brève" in html
+    assert "la source n’a publié que le début de ce texte" in html
+    assert 'href="https://echo.example/eco/usine"' in html
+    assert "Lire la suite sur L’Écho des Flandres" in html
+
+
+def test_an_article_says_where_its_text_comes_from_even_without_an_address(client):
+    known = make_article(publisher="Agence nationale de la cohésion des territoires")
+    unknown = make_article(publisher="")
+    known_html = client.get(known.get_absolute_url()).content.decode()
+    assert "Source : Agence nationale de la cohésion des territoires." in known_html
+    assert "Lire la suite" not in known_html
+    unknown_html = client.get(unknown.get_absolute_url()).content.decode()
+    assert "dont l’éditeur n’a pas été identifié" in unknown_html
+
+
+def test_the_site_of_the_address_names_a_source_without_publisher(client):
+    article = make_article(publisher="", source_url="https://www.exemple-info.fr/a")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert ">exemple-info.fr</a>" in html
