@@ -236,6 +236,7 @@ def clean_lines(text: str) -> tuple[list[str], list[str], list[str]]:
             continue
         kept.append(line)
         seen_paragraph = seen_paragraph or _is_paragraph(line)
+    kept = _without_repeated_card(kept, raw_lines)
     # A line already seen earlier is a repeated title, caption or teaser card.
     unique, seen = [], set()
     for line in kept:
@@ -245,6 +246,29 @@ def clean_lines(text: str) -> tuple[list[str], list[str], list[str]]:
         seen.add(folded)
         unique.append(line)
     return unique, tags, raw_lines
+
+
+def _holds_run(lines: list[str], run: list[str]) -> bool:
+    return any(lines[i : i + len(run)] == run for i in range(len(lines) - len(run) + 1))
+
+
+def _without_repeated_card(kept: list[str], raw_lines: list[str]) -> list[str]:
+    """A teaser card printed above the text and again after it ("Hauts-de-France / Pays de
+    Saint-Omer (62) / Coeur de Flandre : …", another article of the site) is not the page's
+    headline: the run of two or more lines found again, in order, after the text goes."""
+    paragraphs = [i for i, line in enumerate(kept) if _is_paragraph(line)]
+    if not paragraphs:
+        return kept
+    first = paragraphs[0]
+    last_text = kept[paragraphs[-1]]
+    after = len(raw_lines) - raw_lines[::-1].index(last_text) if last_text in raw_lines else 0
+    tail = [fold(line) for line in raw_lines[after:]]
+    head = [fold(line) for line in kept[:first]]
+    for start in range(len(head) - 1):
+        for end in range(len(head), start + 1, -1):
+            if _holds_run(tail, head[start:end]):
+                return kept[:start] + kept[end:]
+    return kept
 
 
 def _blocks(lines: list[str]) -> list[Block]:

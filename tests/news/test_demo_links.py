@@ -79,11 +79,9 @@ EXPECTED = {
         "person:Bruno Le Maire",
         "person:Christophe Béchu",
         "person:Roland Lescure",
-        # Named by the headline and kicker the parser took for the article's (Coeur de
-        # Flandre, in the Pays de Saint-Omer); its label, made from the article and on
-        # neither ANCT list, is left to review.
-        "territory:epci:200040947",
-        "territory:epci:200069037",
+        # The page's only headline is another article's card (Coeur de Flandre, in the Pays
+        # de Saint-Omer), printed above and below the text: no territory of the card is
+        # linked; the text names none.
     },
     ("003", 0): {
         "label:Terres de Lorraine",

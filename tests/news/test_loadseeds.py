@@ -139,19 +139,18 @@ def test_main_text_does_not_take_the_date_of_a_teaser_card(seeded):
     (article,) = articles_of("002")
     assert article.published_on == datetime.date(2023, 5, 11)
     assert article.date_inferred
-    assert article.kicker == "Pays de Saint-Omer (62)"
-    assert codes(article) == {"32", "200069037", "200040947"}
+    # "Hauts-de-France / Pays de Saint-Omer (62) / Coeur de Flandre : …" is printed above the
+    # text and again in the related articles after it: another article's card, not this one's
+    # headline. The page has none of its own: the title is derived and left to review, and
+    # nothing of the card (its territories, its "Coeur de Flandre" label) is linked.
+    assert article.kicker == "Réindustrialisation"
+    assert article.title.startswith("Comme annoncé par le Président de la République")
+    assert "Titre déduit" in article.review_notes
+    assert codes(article) == set()
     assert organisations(article) == {"Banque des Territoires"}
     assert people(article) == {"Bruno Le Maire", "Christophe Béchu", "Roland Lescure"}
-    # "Coeur de Flandre" is on neither ANCT list (its intercommunalité belongs to "Flandre -
-    # Saint-Omer", then to "Aa – Dunkerque – Flandre"): made from the article, which an editor
-    # is asked to check.
-    (label,) = article.industry_labels.all()
-    assert (label.name, label.phase, label.code) == ("Coeur de Flandre", LabelPhase.SECOND, None)
-    assert not label.is_reference
-    assert set(label.territories.values_list("code", flat=True)) == {"200040947"}
+    assert not article.industry_labels.exists()
     assert article.needs_review
-    assert "« Coeur de Flandre » absent des listes officielles" in article.review_notes
 
 
 def test_terres_de_lorraine_in_2025_is_the_second_phase_label(seeded):

@@ -274,7 +274,7 @@ def test_two_runs_at_the_same_time_never_duplicate():
     assert errors == []
     assert Article.objects.count() == 14
     assert Organisation.objects.filter(name="CCI Artois").count() == 1
-    assert IndustryLabel.objects.filter(name="Coeur de Flandre").count() == 1
+    assert Organisation.objects.filter(name="Banque des Territoires").count() == 1
     runs = ImportRun.objects.all()
     assert len(runs) == 2
     assert all(run.status == ImportRunStatus.SUCCEEDED for run in runs)
