@@ -14,10 +14,10 @@ from tests.factories import make_article, make_label, make_organisation
 from tests.html_checks import assert_accessible_structure
 from tests.places import reference_places
 
-pytestmark = pytest.mark.django_db
-
 # Public pages show confirmed links only: the links of these articles are vouched for.
 make_article = partial(make_article, link_status=LinkStatus.CONFIRMED)
+
+pytestmark = pytest.mark.django_db
 
 TERRITORY_LIST = reverse("territories:territory-list")
 ORGANISATION_LIST = reverse("territories:organisation-list")
