@@ -20,7 +20,6 @@ give the same bytes (sorted rows, gzip ``mtime=0``).
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import math
 import sys
@@ -31,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # Pure Python, no Django: the site's own Douglas–Peucker and label placement.
+from scripts.build_reference import write  # noqa: E402 (same deterministic gzip JSON)
 from territories.maps import representative_point, simplify  # noqa: E402
 
 OUTPUT = ROOT / "territories" / "data" / "outlines.json.gz"
@@ -305,15 +305,6 @@ def build(natural_earth: Path, decoupage: Path, tolerance: float = TOLERANCE) ->
         "regions": region_rows,
         "departements": departement_rows,
     }
-
-
-def write(data: dict, output: Path) -> None:
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    with (
-        output.open("wb") as raw,
-        gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=0) as handle,
-    ):
-        handle.write(payload)
 
 
 def main():
