@@ -79,8 +79,8 @@ from territories.pagination import EstimatedCountPaginator
 CHANGE_URL = "admin:news_article_change"
 CHANGELIST_URL = "admin:news_article_changelist"
 
-admin.site.site_header = _("Territoires d'industrie — rédaction")
-admin.site.site_title = _("Rédaction Territoires d'industrie")
+admin.site.site_header = _("Territoires d’industrie — rédaction")
+admin.site.site_title = _("Rédaction Territoires d’industrie")
 admin.site.index_title = _("Tableau de bord de la rédaction")
 
 MAIN_TERRITORIES_SHOWN = 3

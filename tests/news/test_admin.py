@@ -69,7 +69,7 @@ def test_non_staff_user_cannot_reach_the_admin(client):
 
 def test_admin_titles_are_french(client, editor):
     response = client.get(reverse("admin:index"))
-    assert response.context["site_header"] == "Territoires d'industrie — rédaction"
+    assert response.context["site_header"] == "Territoires d’industrie — rédaction"
     assert response.context["title"] == "Tableau de bord de la rédaction"
 
 
