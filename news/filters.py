@@ -38,8 +38,8 @@ class SortOrder:
     RELEVANCE = "pertinence"
 
     choices = [
-        (NEWEST, _("Les plus récents d'abord")),
-        (OLDEST, _("Les plus anciens d'abord")),
+        (NEWEST, _("Les plus récents d’abord")),
+        (OLDEST, _("Les plus anciens d’abord")),
         (RELEVANCE, _("Pertinence (avec une recherche)")),
     ]
 
@@ -297,7 +297,7 @@ class ArticleFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     au = django_filters.DateFilter(
-        label=_("Publié jusqu'au"),
+        label=_("Publié jusqu’au"),
         field_name="published_on",
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
