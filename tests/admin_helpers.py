@@ -74,3 +74,8 @@ def inline_prefix(response, model) -> str:
         if inline.formset.model is model:
             return inline.formset.prefix
     raise LookupError(f"no inline for {model.__name__}")
+
+
+def messages_of(response) -> list[str]:
+    """The messages a rendered admin page shows."""
+    return [str(message) for message in response.context["messages"]]

@@ -25,7 +25,7 @@ from news.models import (
     LinkStatus,
 )
 from territories.models import Territory, TerritoryKind
-from tests.admin_helpers import changeform_data, inline_prefix, login_editor
+from tests.admin_helpers import changeform_data, inline_prefix, login_editor, messages_of
 from tests.factories import make_article, make_label, make_organisation, make_user, territory
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +39,6 @@ def change_url(article):
 
 def listed(response) -> set[int]:
     return {article.pk for article in response.context["cl"].result_list}
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from news.models import (
 )
 from news.services.curation import article_links_confirm_above
 from territories.models import Person
-from tests.admin_helpers import changeform_data, inline_prefix, login_editor
+from tests.admin_helpers import changeform_data, inline_prefix, login_editor, messages_of
 from tests.factories import make_article, make_organisation, make_user, territory
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +26,6 @@ pytestmark = pytest.mark.django_db
 
 def change_url(article):
     return reverse("admin:news_article_change", args=[article.pk])
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 @pytest.fixture

@@ -27,10 +27,6 @@ def listed(response) -> list:
     return list(response.context["cl"].result_list)
 
 
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
-
-
 @pytest.fixture
 def editor(client):
     return login_editor(client)

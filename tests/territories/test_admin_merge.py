@@ -6,17 +6,13 @@ from django.urls import reverse
 
 from territories.admin import merge_url
 from territories.models import Organisation, OrganisationAlias
-from tests.admin_helpers import login_editor
+from tests.admin_helpers import login_editor, messages_of
 from tests.factories import make_article, make_organisation, make_user, territory
 
 pytestmark = pytest.mark.django_db
 
 ORGANISATIONS = "admin:territories_organisation_changelist"
 DUPLICATES = "admin:territories_organisation_duplicates"
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 @pytest.fixture
